@@ -1,0 +1,28 @@
+"""Integration package for Wonder's Open API: signing, client, records, errors."""
+
+from .client import MAX_PAGE_SIZE, WonderClient, WonderConfig
+from .errors import (
+    WonderBadResponse,
+    WonderCredentialsRejected,
+    WonderError,
+    WonderNotFound,
+    WonderRequestRejected,
+    WonderUnavailable,
+)
+from .records import CreditCard, Customer, CustomerPage, PaymentToken
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "CreditCard",
+    "Customer",
+    "CustomerPage",
+    "PaymentToken",
+    "WonderBadResponse",
+    "WonderClient",
+    "WonderConfig",
+    "WonderCredentialsRejected",
+    "WonderError",
+    "WonderNotFound",
+    "WonderRequestRejected",
+    "WonderUnavailable",
+]

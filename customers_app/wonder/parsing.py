@@ -1,0 +1,114 @@
+"""Turn Wonder's JSON into records, defensively.
+
+Upstream data is untrusted: optional fields may be missing or null, numbers may arrive as
+strings and the reverse, unknown fields and token states appear. All of that is fine. What
+is not fine is a customer without the fields that identify it (``uuid``,
+``reference_number``): that is a broken contract and raises ``WonderBadResponse``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import WonderBadResponse
+from .records import CreditCard, Customer, PaymentToken, mask_card_number
+
+__all__ = [
+    "parse_customer",
+    "parse_customer_list",
+    "parse_payment_token",
+    "parse_payment_tokens",
+    "parse_single_customer",
+]
+
+
+def _text(value: Any) -> str:
+    """A display string from a JSON scalar; containers and null become empty."""
+    if value is None or isinstance(value, (dict, list)):
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).strip()
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in {"true", "1", "yes"}
+    return value is True or value == 1
+
+
+def _credit_card(payload: Any) -> CreditCard | None:
+    if not isinstance(payload, dict):
+        return None
+    return CreditCard(
+        number=mask_card_number(_text(payload.get("number"))),
+        brand=_text(payload.get("brand")),
+        exp_month=_text(payload.get("exp_month")),
+        exp_year=_text(payload.get("exp_year")),
+        holder_name=_text(payload.get("holder_name")),
+        billing_currency=_text(payload.get("billing_currency")),
+    )
+
+
+def parse_payment_token(payload: Any) -> PaymentToken | None:
+    """A token record, or None when Wonder sent no token object. ``token`` is never read."""
+    if not isinstance(payload, dict):
+        return None
+    return PaymentToken(
+        token_type=_text(payload.get("token_type")),
+        state=_text(payload.get("state")),
+        is_default=_flag(payload.get("default")),
+        error_code=_text(payload.get("error_code")),
+        error_msg=_text(payload.get("error_msg")),
+        verify_url=_text(payload.get("verify_url")),
+        verify_uuid=_text(payload.get("verify_uuid")),
+        credit_card=_credit_card(payload.get("credit_card")),
+    )
+
+
+def parse_customer(payload: Any) -> Customer:
+    """A customer record; raises ``WonderBadResponse`` when it cannot be identified."""
+    if not isinstance(payload, dict):
+        raise WonderBadResponse("Wonder sent a customer that is not an object.")
+    uuid = _text(payload.get("uuid"))
+    reference_number = _text(payload.get("reference_number"))
+    if not uuid or not reference_number:
+        missing = "uuid" if not uuid else "reference_number"
+        raise WonderBadResponse(f"Wonder sent a customer without its required {missing}.")
+    return Customer(
+        uuid=uuid,
+        reference_number=reference_number,
+        # Required by the contract but harmless when missing: show the number without it.
+        dial_code=_text(payload.get("dial_code")),
+        name=_text(payload.get("name")),
+        email=_text(payload.get("email")),
+        phone=_text(payload.get("phone")),
+        default_payment_method=_text(payload.get("default_payment_method")),
+        default_payment_token=parse_payment_token(payload.get("default_payment_token")),
+    )
+
+
+def _data(envelope: Any) -> dict:
+    data = envelope.get("data") if isinstance(envelope, dict) else None
+    if not isinstance(data, dict):
+        raise WonderBadResponse("Wonder's answer has no data object.")
+    return data
+
+
+def parse_customer_list(envelope: Any) -> tuple[Customer, ...]:
+    customers = _data(envelope).get("customers")
+    if not isinstance(customers, list):
+        raise WonderBadResponse("Wonder's answer has no list of customers.")
+    return tuple(parse_customer(item) for item in customers)
+
+
+def parse_payment_tokens(envelope: Any) -> tuple[PaymentToken, ...]:
+    tokens = _data(envelope).get("payment_tokens")
+    if not isinstance(tokens, list):
+        raise WonderBadResponse("Wonder's answer has no list of payment tokens.")
+    return tuple(token for item in tokens if (token := parse_payment_token(item)) is not None)
+
+
+def parse_single_customer(envelope: Any) -> Customer:
+    """The customer in a ``data.customer`` envelope."""
+    return parse_customer(_data(envelope).get("customer"))

@@ -1,0 +1,123 @@
+"""Typed, immutable records for what Wonder returns.
+
+Upstream JSON becomes these records at the client boundary and nowhere else. Two things
+never get in: the payment ``token`` value (it can charge the customer), and any card
+number digits beyond the first 6 and last 4.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+__all__ = [
+    "KNOWN_TOKEN_STATES",
+    "CreditCard",
+    "Customer",
+    "CustomerPage",
+    "LINKED_SOURCE_TYPES",
+    "PaymentToken",
+    "mask_card_number",
+]
+
+LINKED_SOURCE_TYPES = ("User", "Store")
+KNOWN_TOKEN_STATES = ("success", "pending", "failed")
+# Characters Wonder (and card schemes) use to blank out card digits.
+_MASK_CHARACTERS = frozenset("*xX•#")
+
+
+def mask_card_number(raw: str) -> str:
+    """Re-mask a card number so at most the first 6 and last 4 digits remain.
+
+    Wonder is expected to send ``424242******4242`` already, but we do not rely on an
+    upstream to keep card data safe: whatever arrives, digits outside those positions
+    become ``*``. Numbers too short to be a card keep only their last 4 digits.
+    """
+    characters = [c for c in raw if c.isdigit() or c in _MASK_CHARACTERS]
+    length = len(characters)
+    keep_first = 6 if length >= 12 else 0
+    return "".join(
+        c if c.isdigit() and (i < keep_first or i >= length - 4) else "*"
+        for i, c in enumerate(characters)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CreditCard:
+    """The card behind a CreditCard token; ``number`` is always masked."""
+
+    number: str
+    brand: str = ""
+    exp_month: str = ""
+    exp_year: str = ""
+    holder_name: str = ""
+    billing_currency: str = ""
+
+    @property
+    def last4(self) -> str:
+        tail = self.number[-4:]
+        return tail if tail.isdigit() else ""
+
+    @property
+    def expiry(self) -> str:
+        """``MM/YYYY`` when both parts are known, else whatever part is known."""
+        month = self.exp_month.zfill(2) if self.exp_month else ""
+        if month and self.exp_year:
+            return f"{month}/{self.exp_year}"
+        return month or self.exp_year
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentToken:
+    """A saved payment method. The secret token value is deliberately not a field."""
+
+    token_type: str
+    state: str
+    is_default: bool
+    error_code: str = ""
+    error_msg: str = ""
+    verify_url: str = ""
+    verify_uuid: str = ""
+    credit_card: CreditCard | None = None
+
+    @property
+    def state_kind(self) -> str:
+        """``success``, ``pending`` or ``failed``; anything else Wonder sends is ``unknown``."""
+        state = self.state.lower()
+        return state if state in KNOWN_TOKEN_STATES else "unknown"
+
+    @property
+    def has_bind_error(self) -> bool:
+        return bool(self.error_code or self.error_msg)
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """One Wonder customer. ``uuid`` is Wonder's id; ``reference_number`` the merchant's."""
+
+    uuid: str
+    reference_number: str
+    dial_code: str
+    name: str = ""
+    email: str = ""
+    phone: str = ""
+    default_payment_method: str = ""
+    default_payment_token: PaymentToken | None = None
+
+    @property
+    def phone_display(self) -> str:
+        return " ".join(part for part in (self.dial_code, self.phone) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerPage:
+    """One page of the customers endpoint, as asked for and as answered."""
+
+    customers: tuple[Customer, ...]
+    offset: int
+    limit: int
+    # From the X-Total-Entries header; None when Wonder did not send it.
+    total: int | None
+    linked_source_type: str | None
+    fetched_at: datetime
+    request_id: str = ""

@@ -1,0 +1,88 @@
+import dataclasses
+
+import pytest
+
+from customers_app.wonder.errors import WonderBadResponse
+from customers_app.wonder.parsing import parse_customer, parse_customer_list
+from customers_app.wonder.records import PaymentToken, mask_card_number
+
+SECRET_TOKEN = "tok_4f1c2b9a8e7d6c5b4a39281706f5e4d3"
+
+
+@pytest.mark.parametrize(
+    ("upstream", "shown"),
+    [
+        ("4242424242424242", "424242******4242"),
+        ("4242 4242 4242 4242", "424242******4242"),
+        ("424242******4242", "424242******4242"),
+        ("************4242", "************4242"),
+        ("371449635398431", "371449*****8431"),
+        ("6212345678901234567", "621234*********4567"),
+        ("4242xxxxxxxx4242", "4242********4242"),
+        ("", ""),
+    ],
+)
+def test_card_numbers_are_remasked_to_first_six_and_last_four(upstream, shown):
+    assert mask_card_number(upstream) == shown
+
+
+def test_short_digit_strings_keep_only_the_last_four():
+    assert mask_card_number("1234567890") == "******7890"
+
+
+def test_token_value_never_becomes_part_of_a_record():
+    customer = parse_customer(
+        {
+            "uuid": "u-1",
+            "reference_number": "CUST-1",
+            "dial_code": "+852",
+            "default_payment_token": {
+                "token_type": "CreditCard",
+                "token": SECRET_TOKEN,
+                "state": "success",
+                "default": True,
+                "credit_card": {"number": "4242424242424242", "brand": "Visa"},
+            },
+        }
+    )
+    token = customer.default_payment_token
+    assert "token" not in {f.name for f in dataclasses.fields(PaymentToken)}
+    assert SECRET_TOKEN not in repr(customer)
+    assert token.credit_card.number == "424242******4242"
+    assert "4242424242424242" not in repr(customer)
+
+
+def test_missing_optional_fields_nulls_unknown_states_and_extra_fields_are_fine():
+    customer = parse_customer(
+        {
+            "uuid": "u-2",
+            "reference_number": 12345,
+            "dial_code": None,
+            "name": None,
+            "surprise": {"nested": True},
+            "default_payment_token": {"state": "revoked", "default": "true", "credit_card": None},
+        }
+    )
+    assert customer.reference_number == "12345"
+    assert customer.dial_code == ""
+    assert customer.name == ""
+    assert customer.default_payment_token.state == "revoked"
+    assert customer.default_payment_token.state_kind == "unknown"
+    assert customer.default_payment_token.is_default is True
+    assert customer.default_payment_token.credit_card is None
+
+
+@pytest.mark.parametrize("missing", ["uuid", "reference_number"])
+def test_a_customer_without_its_identity_is_a_bad_response(missing):
+    payload = {"uuid": "u-3", "reference_number": "R-3", "dial_code": "+852"}
+    del payload[missing]
+    with pytest.raises(WonderBadResponse, match=missing):
+        parse_customer_list({"code": 200, "data": {"customers": [payload]}})
+
+
+@pytest.mark.parametrize(
+    "envelope", [None, [], {"code": 200}, {"data": []}, {"data": {"customers": "nope"}}]
+)
+def test_wrong_shapes_are_bad_responses(envelope):
+    with pytest.raises(WonderBadResponse):
+        parse_customer_list(envelope)
