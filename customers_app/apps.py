@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.conf import settings
+
+__all__ = ["CustomersAppConfig"]
+
+
+class CustomersAppConfig(AppConfig):
+    name = "customers_app"
+    verbose_name = "Customers"
+
+    def ready(self) -> None:
+        """Fail at start-up, not on the first page view, when real credentials are incomplete."""
+        from . import signals  # noqa: F401  (connects receivers)
+        from .wonder.factory import wonder_client
+
+        if not settings.WONDER_SANDBOX_MODE:
+            wonder_client()

@@ -1,0 +1,38 @@
+"""Create a demo admin for the sandbox, printing its random password once."""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+__all__ = ["Command"]
+
+
+class Command(BaseCommand):
+    help = "In sandbox mode, create the user 'admin' with a random password, printed once."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("--username", default="admin")
+
+    def handle(self, *args, username: str, **options) -> None:
+        if not settings.WONDER_SANDBOX_MODE:
+            raise CommandError(
+                "Refusing to create a demo admin against real Wonder credentials; "
+                "use `python manage.py createsuperuser`."
+            )
+        users = get_user_model()
+        if users.objects.filter(username=username).exists():
+            self.stdout.write(
+                f"Log in as '{username}' with the password printed when it was created "
+                f"(forgot it? python manage.py changepassword {username})."
+            )
+            return
+        password = secrets.token_urlsafe(12)
+        users.objects.create_superuser(username=username, email="", password=password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created demo admin. Log in as '{username}' with password: {password}\n"
+                "This password is shown only this once."
+            )
+        )

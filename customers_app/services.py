@@ -1,0 +1,141 @@
+"""What the views call: customers from Wonder, validated, capped and cached.
+
+Views never talk to the client directly. Parameters from the UI are normalised here, so a
+hand-edited URL cannot ask Wonder for a page of 10,000 rows, and pages are cached for a
+short time so many agents on the same page do not multiply upstream calls.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+
+from .wonder import Customer, CustomerPage, PaymentToken, WonderUnavailable
+from .wonder.factory import wonder_client
+from .wonder.records import LINKED_SOURCE_TYPES
+
+__all__ = [
+    "DEFAULT_PAGE_SIZE",
+    "PAGE_SIZE_CHOICES",
+    "PageResult",
+    "customer_get",
+    "customer_get_by_reference",
+    "customer_list",
+    "customer_page_get",
+    "customer_payment_tokens",
+    "normalise_linked_source_type",
+]
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE_CHOICES = (25, 50, 100)
+DEFAULT_PAGE_SIZE = 50
+# The UI never shows more than this many rows per page, whatever the URL says.
+MAX_UI_PAGE_SIZE = max(PAGE_SIZE_CHOICES)
+# Bump when CustomerPage changes shape, so old pickles in a shared cache are ignored.
+_CACHE_VERSION = 1
+
+
+def normalise_linked_source_type(value: str | None) -> str | None:
+    """``User`` or ``Store`` (any case), or None for all; anything else is a ValueError."""
+    if value is None or value.strip().lower() in {"", "all"}:
+        return None
+    for source_type in LINKED_SOURCE_TYPES:
+        if value.strip().lower() == source_type.lower():
+            return source_type
+    raise ValueError(f"Unknown linked source type {value!r}: choose User, Store or all.")
+
+
+def _page_cache_key(*, linked_source_type: str | None, offset: int, limit: int) -> str:
+    return f"wonder:customers:v{_CACHE_VERSION}:{linked_source_type or 'all'}:{offset}:{limit}"
+
+
+def _cache_get(key: str):
+    # A cache outage must cost speed, not the page: fall through to Wonder.
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - any backend error (Redis down, bad pickle)
+        logger.warning("cache read failed for %s", key, exc_info=True)
+        return None
+
+
+def _cache_set(key: str, value, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache write failed for %s", key, exc_info=True)
+
+
+@dataclass(frozen=True)
+class PageResult:
+    """A page of customers and whether it is a stale copy served because Wonder failed."""
+
+    page: CustomerPage
+    # Set when Wonder could not be asked and an older cached copy is shown instead.
+    stale_because: WonderUnavailable | None = None
+
+    @property
+    def is_stale(self) -> bool:
+        return self.stale_because is not None
+
+
+def customer_page_get(
+    *, linked_source_type: str | None = None, offset: int = 0, limit: int = DEFAULT_PAGE_SIZE
+) -> PageResult:
+    """One upstream page: from the cache while fresh, else from Wonder.
+
+    A cached page is fresh for ``WONDER_PAGE_CACHE_SECONDS`` but kept for
+    ``WONDER_STALE_CACHE_SECONDS``: when Wonder is unavailable, the older copy is better
+    for an agent than an error page, as long as the page says how old it is.
+    """
+    key = _page_cache_key(linked_source_type=linked_source_type, offset=offset, limit=limit)
+    cached: CustomerPage | None = _cache_get(key)
+    if cached is not None and _age_seconds(cached) < settings.WONDER_PAGE_CACHE_SECONDS:
+        return PageResult(cached)
+    try:
+        page = wonder_client().list_customers(
+            limit=limit, offset=offset, linked_source_type=linked_source_type
+        )
+    except WonderUnavailable as error:
+        if cached is None:
+            raise
+        logger.warning("Wonder unavailable; serving a copy fetched at %s", cached.fetched_at)
+        return PageResult(cached, stale_because=error)
+    _cache_set(key, page, settings.WONDER_STALE_CACHE_SECONDS)
+    return PageResult(page)
+
+
+def _age_seconds(page: CustomerPage) -> float:
+    return (datetime.now(UTC) - page.fetched_at).total_seconds()
+
+
+def customer_list(
+    *, linked_source_type: str | None = None, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
+) -> PageResult:
+    """Page ``page`` (from 1) of customers, ``page_size`` capped to what the UI offers."""
+    page = max(1, page)
+    page_size = min(max(1, page_size), MAX_UI_PAGE_SIZE)
+    return customer_page_get(
+        linked_source_type=normalise_linked_source_type(linked_source_type),
+        offset=(page - 1) * page_size,
+        limit=page_size,
+    )
+
+
+def customer_get(*, uuid: str) -> Customer:
+    """One customer by Wonder uuid; raises ``WonderNotFound`` when Wonder has none."""
+    return wonder_client().get_customer(uuid=uuid.strip())
+
+
+def customer_get_by_reference(*, reference_number: str) -> Customer:
+    """One customer by the merchant's reference number."""
+    return wonder_client().get_customer_by_reference(reference_number=reference_number.strip())
+
+
+def customer_payment_tokens(*, uuid: str) -> tuple[PaymentToken, ...]:
+    """Every saved payment token of a customer, values dropped."""
+    return wonder_client().list_payment_tokens(uuid=uuid.strip())
