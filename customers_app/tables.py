@@ -29,7 +29,9 @@ class CustomerTable(tables.Table):
     # empty_values=(): a customer without a name still gets a link to its page.
     name = tables.Column(verbose_name="Name", linkify=customer_detail_url, empty_values=())
     email = tables.Column(verbose_name="Email")
-    phone = tables.Column(verbose_name="Phone", accessor="phone_display")
+    phone = tables.Column(
+        verbose_name="Phone", accessor="phone_display", attrs={"td": {"class": "text-nowrap"}}
+    )
     reference_number = tables.Column(verbose_name="Reference number")
     uuid = tables.Column(verbose_name="Wonder uuid")
     default_payment_method = tables.Column(verbose_name="Default method")
