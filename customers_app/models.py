@@ -4,9 +4,10 @@ Customer data itself is not stored: it is read from Wonder on each request. What
 is what the dashboard owns.
 """
 
+from django.conf import settings
 from django.db import models
 
-__all__ = ["DashboardAccess"]
+__all__ = ["DashboardAccess", "TablePreference"]
 
 
 class DashboardAccess(models.Model):
@@ -28,3 +29,24 @@ class DashboardAccess(models.Model):
 
     def __str__(self) -> str:
         return "Dashboard access"
+
+
+class TablePreference(models.Model):
+    """The columns one user chose to see in one table (see ``column_choice``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="table_preferences"
+    )
+    # Names the table, not the page: two pages showing the same table share the choice.
+    table_key = models.CharField(max_length=100)
+    # Column names in the table's own order; unknown names are ignored when read.
+    columns = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "table_key"], name="one_preference_per_table")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.table_key}"
