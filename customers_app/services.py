@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.cache import cache
 
+from .binding_scan import binding_scan_run, binding_scan_start_in_background
 from .wonder import Customer, CustomerPage, PaymentToken, WonderUnavailable
 from .wonder.factory import wonder_client
 from .wonder.records import LINKED_SOURCE_TYPES
@@ -22,6 +23,8 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "PAGE_SIZE_CHOICES",
     "PageResult",
+    "binding_scan_run",
+    "binding_scan_start_in_background",
     "customer_get",
     "customer_get_by_reference",
     "customer_list",
