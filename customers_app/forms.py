@@ -2,9 +2,10 @@
 
 from django import forms
 
+from .models import FollowUpStatus
 from .services import DEFAULT_PAGE_SIZE, PAGE_SIZE_CHOICES
 
-__all__ = ["CustomerFilterForm"]
+__all__ = ["CustomerFilterForm", "FollowUpForm"]
 
 
 class CustomerFilterForm(forms.Form):
@@ -33,3 +34,12 @@ class CustomerFilterForm(forms.Form):
             "page_size": cleaned.get("page_size") or DEFAULT_PAGE_SIZE,
             "page": cleaned.get("page") or 1,
         }
+
+
+class FollowUpForm(forms.Form):
+    """Finance's follow-up on one failed binding."""
+
+    status = forms.ChoiceField(label="Follow-up status", choices=FollowUpStatus)
+    note = forms.CharField(
+        label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

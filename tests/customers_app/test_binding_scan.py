@@ -133,9 +133,7 @@ def test_two_refreshes_at_once_make_one_scan(live_sandbox):
 def test_a_dead_scan_is_noticed_and_does_not_block_the_next(live_sandbox, settings):
     settings.BINDING_SCAN_STALE_SECONDS = 60
     dead, _ = binding_scan_claim(trigger="button")
-    ScanRun.objects.filter(pk=dead.pk).update(
-        heartbeat_at=timezone.now() - timedelta(seconds=61)
-    )
+    ScanRun.objects.filter(pk=dead.pk).update(heartbeat_at=timezone.now() - timedelta(seconds=61))
 
     run = services.binding_scan_run()
 
