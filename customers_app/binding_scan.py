@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -49,6 +50,8 @@ _REPORTED_STATES = frozenset({"failed", "pending"})
 # Writes of ScanRun progress are throttled: a heartbeat per page would be a write per page.
 _HEARTBEAT_EVERY_SECONDS = 1.0
 _DB_BATCH = 500
+_REPEATED_FIELDS = ("linked_source_type", "token_type", "state", "error_code", "error_message",
+                    "card_brand", "dial_code")  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,11 @@ def binding_row_from_customer(customer: Customer, linked_source_type: str) -> Bi
         "card_number": card.number if card else "",
         "card_brand": card.brand if card else "",
     }
-    return BindingRow(**{name: _fit(value, name) for name, value in values.items()})
+    fitted = {name: _fit(value, name) for name, value in values.items()}
+    # These few values repeat across 100,000 rows: one shared copy each keeps memory flat.
+    for name in _REPEATED_FIELDS:
+        fitted[name] = sys.intern(fitted[name])
+    return BindingRow(**fitted)
 
 
 # --- claiming: one scan at a time ----------------------------------------------------------
@@ -251,6 +258,13 @@ def _batches(items: list, size: int = _DB_BATCH) -> Iterator[list]:
         yield items[start : start + size]
 
 
+def _row_fields(row: BindingRow) -> dict[str, str]:
+    return {
+        **{name: getattr(row, name) for name in BindingRow.__slots__},
+        "fingerprint": row.fingerprint(),
+    }
+
+
 def _reconcile(run: ScanRun, rows: dict[str, BindingRow], now: datetime) -> None:
     """Make the report match ``rows`` in one transaction: add, update, resolve; never delete."""
     existing = {
@@ -259,39 +273,45 @@ def _reconcile(run: ScanRun, rows: dict[str, BindingRow], now: datetime) -> None
             "uuid", "pk", "fingerprint", "resolved_at"
         ).iterator(chunk_size=5000)
     }
-    to_create: list[FailedBinding] = []
-    changed: list[FailedBinding] = []
+    new_rows: list[BindingRow] = []
+    changed: list[tuple[int, BindingRow]] = []
     unchanged_ids: list[int] = []
     reopened_ids: list[int] = []
     for uuid, row in rows.items():
-        fingerprint = row.fingerprint()
         known = existing.get(uuid)
-        data = {name: getattr(row, name) for name in row.__slots__}
         if known is None:
-            to_create.append(
-                FailedBinding(
-                    **data,
-                    fingerprint=fingerprint,
-                    first_seen_at=now,
-                    last_seen_at=now,
-                    last_scan=run,
-                    new_in_scan=run,
-                )
-            )
+            new_rows.append(row)
             continue
         pk, old_fingerprint, resolved_at = known
         if resolved_at is not None:
             reopened_ids.append(pk)
-        if old_fingerprint != fingerprint:
-            changed.append(FailedBinding(pk=pk, **data, fingerprint=fingerprint))
+        if old_fingerprint != row.fingerprint():
+            changed.append((pk, row))
         else:
             unchanged_ids.append(pk)
+    del existing
+    fields = [*BindingRow.__slots__, "fingerprint"]
     with transaction.atomic():
-        FailedBinding.objects.bulk_create(to_create, batch_size=_DB_BATCH)
-        FailedBinding.objects.bulk_update(
-            changed, [*BindingRow.__slots__, "fingerprint"], batch_size=_DB_BATCH
-        )
-        for batch in _batches([item.pk for item in changed] + unchanged_ids):
+        # Model instances are built a batch at a time: 100,000 of them at once would cost
+        # more memory than the whole walk.
+        for batch in _batches(new_rows):
+            FailedBinding.objects.bulk_create(
+                [
+                    FailedBinding(
+                        **_row_fields(row),
+                        first_seen_at=now,
+                        last_seen_at=now,
+                        last_scan=run,
+                        new_in_scan=run,
+                    )
+                    for row in batch
+                ]
+            )
+        for batch in _batches(changed):
+            FailedBinding.objects.bulk_update(
+                [FailedBinding(pk=pk, **_row_fields(row)) for pk, row in batch], fields
+            )
+        for batch in _batches([pk for pk, _row in changed] + unchanged_ids):
             FailedBinding.objects.filter(pk__in=batch).update(
                 last_seen_at=now, last_scan=run, resolved_at=None
             )

@@ -151,3 +151,17 @@ def test_the_command_reports_success_and_fails_loudly(live_sandbox, capsys):
         call_command("scan_bindings")
     with pytest.raises(CommandError, match="at least 1"):
         call_command("scan_bindings", "--concurrency", "0")
+
+
+def test_a_binding_whose_details_changed_is_updated_and_keeps_its_follow_up(live_sandbox):
+    services.binding_scan_run()
+    row = FailedBinding.objects.first()
+    real_state = row.state
+    FailedBinding.objects.filter(pk=row.pk).update(
+        state="stale copy", fingerprint="old", followup_status="contacted"
+    )
+    services.binding_scan_run()
+    row.refresh_from_db()
+    assert row.state == real_state
+    assert row.followup_status == "contacted"
+    assert row.resolved_at is None
