@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
+from .models import FollowUpStatus
 from .services import DEFAULT_PAGE_SIZE, PAGE_SIZE_CHOICES
 
-__all__ = ["MAX_PAGE_NUMBER", "CustomerFilterForm", "CustomerFindForm"]
+__all__ = ["MAX_PAGE_NUMBER", "CustomerFilterForm", "CustomerFindForm", "FollowUpForm"]
 
 # Far past any real list, but small enough that the offset stays a sane number upstream.
 MAX_PAGE_NUMBER = 100_000
@@ -99,3 +100,12 @@ class CustomerFindForm(forms.Form):
         if any(ord(character) < 32 or ord(character) == 127 for character in value):
             raise forms.ValidationError("That contains control characters; paste it again.")
         return value
+
+
+class FollowUpForm(forms.Form):
+    """Finance's follow-up on one failed binding."""
+
+    status = forms.ChoiceField(label="Follow-up status", choices=FollowUpStatus)
+    note = forms.CharField(
+        label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

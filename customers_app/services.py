@@ -15,6 +15,15 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.cache import cache
 
+from .binding_report import (
+    binding_export_record,
+    failed_binding_get,
+    failed_binding_queryset,
+    failed_binding_summary,
+    followup_update,
+    report_status_get,
+)
+from .binding_scan import binding_scan_run, binding_scan_start_in_background
 from .wonder import Customer, CustomerPage, PaymentToken, WonderNotFound, WonderUnavailable
 from .wonder.factory import wonder_client
 from .wonder.records import LINKED_SOURCE_TYPES
@@ -25,6 +34,14 @@ __all__ = [
     "CustomerListing",
     "PageResult",
     "customer_find",
+    "binding_export_record",
+    "binding_scan_run",
+    "binding_scan_start_in_background",
+    "failed_binding_get",
+    "failed_binding_queryset",
+    "failed_binding_summary",
+    "followup_update",
+    "report_status_get",
     "customer_get",
     "customer_get_by_reference",
     "customer_list",

@@ -1,12 +1,13 @@
-"""django-tables2 tables over customer records."""
+"""django-tables2 tables over customer records and the failed bindings report."""
 
 import django_tables2 as tables
 from django.urls import NoReverseMatch, reverse
 
 from . import display
 from .column_choice import table_register
+from .models import FailedBinding
 
-__all__ = ["CUSTOMER_TABLE_KEY", "CustomerTable", "customer_detail_url"]
+__all__ = ["CUSTOMER_TABLE_KEY", "CustomerTable", "FailedBindingTable", "customer_detail_url"]
 
 CUSTOMER_TABLE_KEY = "customers"
 
@@ -92,3 +93,57 @@ class CustomerTable(tables.Table):
 table_register(
     key=CUSTOMER_TABLE_KEY, table_class=CustomerTable, permission="customers_app.view_customers"
 )
+
+
+class FailedBindingTable(tables.Table):
+    """The failed bindings report: one row per failing default token, from the database.
+
+    ``Meta.fields`` lists every column a user may pick, ``Meta.sequence`` their order; the
+    export writes the visible ones in that order.
+    """
+
+    reference_number = tables.Column(verbose_name="Reference number")
+    name = tables.Column(verbose_name="Name")
+    email = tables.Column(verbose_name="Email")
+    phone = tables.Column(
+        verbose_name="Phone", accessor="phone_display", order_by=("dial_code", "phone")
+    )
+    linked_source_type = tables.Column(verbose_name="Source type")
+    token_type = tables.Column(verbose_name="Token type")
+    state = tables.Column(verbose_name="State")
+    error_code = tables.Column(verbose_name="Error code")
+    error_message = tables.Column(verbose_name="Wonder's message")
+    error_meaning = tables.Column(verbose_name="What it means", orderable=False)
+    error_next_step = tables.Column(verbose_name="Next step", orderable=False)
+    card_number = tables.Column(verbose_name="Card")
+    card_brand = tables.Column(verbose_name="Card brand")
+    first_seen_at = tables.DateTimeColumn(verbose_name="First seen", format="Y-m-d H:i")
+    last_seen_at = tables.DateTimeColumn(verbose_name="Last seen", format="Y-m-d H:i")
+    resolved_at = tables.DateTimeColumn(verbose_name="Resolved", format="Y-m-d H:i")
+    followup_status = tables.Column(verbose_name="Follow-up")
+    followup_note = tables.Column(verbose_name="Follow-up note", orderable=False)
+    followup_by = tables.Column(verbose_name="Follow-up by", accessor="followup_by__username")
+    followup_at = tables.DateTimeColumn(verbose_name="Follow-up at", format="Y-m-d H:i")
+    actions = tables.LinkColumn(
+        "customers:failed_binding_followup",
+        args=[tables.A("pk")],
+        text="Follow up",
+        verbose_name="",
+        orderable=False,
+        empty_values=(),
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = FailedBinding
+        fields = (
+            "reference_number", "name", "email", "phone", "linked_source_type", "token_type",
+            "state", "error_code", "error_message", "error_meaning", "error_next_step",
+            "card_number", "card_brand", "first_seen_at", "last_seen_at", "resolved_at",
+            "followup_status", "followup_note", "followup_by", "followup_at",
+        )  # fmt: skip
+        sequence = (*fields, "actions")
+        exclude = ("id", "uuid", "dial_code", "fingerprint", "last_scan", "new_in_scan")
+        attrs = {"class": "table table-sm table-hover"}
+        empty_text = "No failed bindings match these filters."
+        template_name = "django_tables2/bootstrap5.html"

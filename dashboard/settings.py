@@ -257,6 +257,18 @@ WONDER_STALE_CACHE_SECONDS = int(env_number("WONDER_STALE_CACHE_SECONDS", 3600, 
 
 # Every line carries the request id and user; the redaction filter sits on the handler, so
 # no token value or card number is written whichever logger it came through.
+# --- Failed bindings scan ----------------------------------------------------------------
+# Pages of customers in flight at once during a scan (each is one request of up to 1000 rows).
+BINDING_SCAN_CONCURRENCY = int(env_number("BINDING_SCAN_CONCURRENCY", 8, int))
+BINDING_SCAN_PAGE_SIZE = int(env_number("BINDING_SCAN_PAGE_SIZE", 1000, int))
+# The report starts a scan by itself (and says the data is stale) once the last complete
+# scan is older than this; 0 turns the automatic scan off (cron then runs scan_bindings).
+BINDING_SCAN_MAX_AGE_SECONDS = int(env_number("BINDING_SCAN_MAX_AGE_SECONDS", 6 * 3600, int))
+# A running scan whose heartbeat is older than this died with its process.
+BINDING_SCAN_STALE_SECONDS = int(env_number("BINDING_SCAN_STALE_SECONDS", 120, int))
+# Exports above this many rows are cut here, and the file and the page say so.
+BINDING_EXPORT_MAX_ROWS = int(env_number("BINDING_EXPORT_MAX_ROWS", 50_000, int))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

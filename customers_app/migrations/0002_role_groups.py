@@ -21,6 +21,8 @@ ROLE_PERMISSIONS = {
         "view_failed_bindings",
         "change_followup",
         "export_failed_bindings",
+        # Finance owns the report, so it may refresh it ("Refresh now").
+        "run_binding_scan",
     ],
     "Admin": list(DASHBOARD_PERMISSIONS),
 }

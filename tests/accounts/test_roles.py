@@ -20,12 +20,13 @@ def test_support_may_only_view_customers():
     assert _codenames("Support") == {("customers_app", "view_customers")}
 
 
-def test_finance_adds_the_failed_bindings_report_follow_ups_and_exports():
+def test_finance_adds_the_failed_bindings_report_follow_ups_exports_and_refresh():
     assert _codenames("Finance") == {
         ("customers_app", "view_customers"),
         ("customers_app", "view_failed_bindings"),
         ("customers_app", "change_followup"),
         ("customers_app", "export_failed_bindings"),
+        ("customers_app", "run_binding_scan"),
     }
 
 

@@ -27,6 +27,11 @@ ACCESS_BY_NAME = {
     "customers:find": {"support", "finance", "admin"},
     "customers:detail": {"support", "finance", "admin"},
     "customers:columns": {"support", "finance", "admin"},
+    "customers:failed_bindings": {"finance", "admin"},
+    "customers:failed_bindings_export": {"finance", "admin"},
+    "customers:failed_binding_followup": {"finance", "admin"},
+    "customers:binding_scan_progress": {"finance", "admin"},
+    "customers:binding_scan_refresh": {"finance", "admin"},
     "audit:list": {"admin"},
     "audit:export": {"admin"},
 }
