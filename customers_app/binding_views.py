@@ -20,11 +20,12 @@ from django_tables2 import RequestConfig
 
 from . import services
 from .audit import audit_event_record
+from .column_choice import column_choice_get, column_chooser, columns_excluded
 from .exports import EXPORT_FORMATS, csv_lines, table_rows, xlsx_bytes
 from .filters import FailedBindingFilterSet
 from .forms import FollowUpForm
 from .models import FailedBinding
-from .tables import FailedBindingTable
+from .tables import FAILED_BINDING_TABLE_KEY, FailedBindingTable
 
 __all__ = [
     "binding_scan_progress_view",
@@ -43,10 +44,13 @@ def _filters_for_record(request) -> dict[str, str]:
     return {key: value[:200] for key, value in request.GET.items() if value and key != "page"}
 
 
-def _filtered_table(request) -> tuple[FailedBindingFilterSet, FailedBindingTable]:
-    """The filter set and the sorted (not yet paged) table the request asks for."""
+def _filtered_table(request, *, shown) -> tuple[FailedBindingFilterSet, FailedBindingTable]:
+    """The filter set and the sorted (not yet paged) table of the ``shown`` columns.
+
+    The export builds on this table too, so it writes the columns the user sees, in order.
+    """
     filterset = FailedBindingFilterSet(request.GET, queryset=services.failed_binding_queryset())
-    table = FailedBindingTable(filterset.qs)
+    table = FailedBindingTable(filterset.qs, exclude=columns_excluded(FailedBindingTable, shown))
     RequestConfig(request, paginate=False).configure(table)
     if table.order_by:
         # A tie-breaker on every sort: otherwise rows that tie come back in a different
@@ -81,7 +85,10 @@ def _auto_refresh(status) -> object:
 def failed_binding_report_view(request):
     """The report: scan status, summary charts, filters and the table of failing bindings."""
     status = _auto_refresh(services.report_status_get())
-    filterset, table = _filtered_table(request)
+    shown, column_form = column_chooser(
+        request=request, table_class=FailedBindingTable, table_key=FAILED_BINDING_TABLE_KEY
+    )
+    filterset, table = _filtered_table(request, shown=shown)
     _paginate(request, table)
     audit_event_record(
         request=request,
@@ -91,6 +98,7 @@ def failed_binding_report_view(request):
     context = {
         "filterset": filterset,
         "table": table,
+        "column_form": column_form,
         "status": status,
         "export_cap": settings.BINDING_EXPORT_MAX_ROWS,
     }
@@ -177,7 +185,10 @@ def failed_binding_export_view(request):
     file_format = request.GET.get("export", "")
     if file_format not in EXPORT_FORMATS:
         return HttpResponseBadRequest("Choose an export format: csv or xlsx.")
-    _filterset, table = _filtered_table(request)
+    shown = column_choice_get(
+        user=request.user, table_class=FailedBindingTable, table_key=FAILED_BINDING_TABLE_KEY
+    )
+    _filterset, table = _filtered_table(request, shown=shown)
     cap = settings.BINDING_EXPORT_MAX_ROWS
     matching = table.data.data.count()
     truncated = matching > cap

@@ -22,6 +22,7 @@ __all__ = [
     "column_choice_get",
     "column_choice_save",
     "column_options",
+    "column_chooser",
     "columns_excluded",
     "table_choosable",
     "table_register",
@@ -115,3 +116,15 @@ class ColumnChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         if table_class is not None:
             self.fields["columns"].choices = column_options(table_class)
+
+
+def column_chooser(
+    *, request, table_class: type[tables.Table], table_key: str
+) -> tuple[tuple[str, ...], ColumnChoiceForm]:
+    """What a list view needs: the columns this user sees, and the form to change them."""
+    shown = column_choice_get(user=request.user, table_class=table_class, table_key=table_key)
+    form = ColumnChoiceForm(
+        table_class=table_class,
+        initial={"table_key": table_key, "next": request.get_full_path(), "columns": list(shown)},
+    )
+    return shown, form

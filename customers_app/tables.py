@@ -7,9 +7,16 @@ from . import display
 from .column_choice import table_register
 from .models import FailedBinding
 
-__all__ = ["CUSTOMER_TABLE_KEY", "CustomerTable", "FailedBindingTable", "customer_detail_url"]
+__all__ = [
+    "CUSTOMER_TABLE_KEY",
+    "FAILED_BINDING_TABLE_KEY",
+    "CustomerTable",
+    "FailedBindingTable",
+    "customer_detail_url",
+]
 
 CUSTOMER_TABLE_KEY = "customers"
+FAILED_BINDING_TABLE_KEY = "failed_bindings"
 
 
 def customer_detail_url(record) -> str | None:
@@ -128,7 +135,7 @@ class FailedBindingTable(tables.Table):
         "customers:failed_binding_followup",
         args=[tables.A("pk")],
         text="Follow up",
-        verbose_name="",
+        verbose_name="Follow-up link",
         orderable=False,
         empty_values=(),
         exclude_from_export=True,
@@ -143,7 +150,20 @@ class FailedBindingTable(tables.Table):
             "followup_status", "followup_note", "followup_by", "followup_at",
         )  # fmt: skip
         sequence = (*fields, "actions")
+        # What a new user sees; the rest is one tick away in the column chooser.
+        default_columns = (
+            "reference_number", "name", "email", "phone", "linked_source_type", "token_type",
+            "state", "error_code", "error_message", "error_meaning", "error_next_step",
+            "card_number", "first_seen_at", "followup_status", "actions",
+        )  # fmt: skip
         exclude = ("id", "uuid", "dial_code", "fingerprint", "last_scan", "new_in_scan")
         attrs = {"class": "table table-sm table-hover"}
         empty_text = "No failed bindings match these filters."
         template_name = "django_tables2/bootstrap5.html"
+
+
+table_register(
+    key=FAILED_BINDING_TABLE_KEY,
+    table_class=FailedBindingTable,
+    permission="customers_app.view_failed_bindings",
+)

@@ -12,9 +12,8 @@ from django.views.decorators.http import require_POST
 from . import services
 from .audit import audit_event_record
 from .column_choice import (
-    ColumnChoiceForm,
-    column_choice_get,
     column_choice_save,
+    column_chooser,
     columns_excluded,
     table_choosable,
 )
@@ -54,21 +53,14 @@ def customer_list_view(request):
         context["problem"] = problem = describe_upstream_error(error)
         status = problem.status
     else:
-        shown = column_choice_get(
-            user=request.user, table_class=CustomerTable, table_key=CUSTOMER_TABLE_KEY
+        shown, column_form = column_chooser(
+            request=request, table_class=CustomerTable, table_key=CUSTOMER_TABLE_KEY
         )
         context.update(
             listing=listing,
             navigation=page_navigation(listing),
             table=CustomerTable(listing.customers, exclude=columns_excluded(CustomerTable, shown)),
-            column_form=ColumnChoiceForm(
-                table_class=CustomerTable,
-                initial={
-                    "table_key": CUSTOMER_TABLE_KEY,
-                    "next": request.get_full_path(),
-                    "columns": list(shown),
-                },
-            ),
+            column_form=column_form,
         )
         audit_event_record(
             request=request,

@@ -37,6 +37,7 @@ def finance(client):
     client.force_login(
         _user(
             "finance",
+            "view_customers",
             "view_failed_bindings",
             "change_followup",
             "export_failed_bindings",
@@ -233,3 +234,28 @@ def test_an_unknown_export_format_is_a_clear_400(finance, scanned):
     assert response.status_code == 400
     assert b"csv or xlsx" in response.content
     assert not BindingExport.objects.exists()
+
+
+def test_each_user_picks_the_report_columns_and_the_export_follows_them(finance, scanned):
+    # The finance fixture's user chooses three columns, in any order.
+    response = finance.post(
+        "/customers/columns/",
+        {
+            "table_key": "failed_bindings",
+            "columns": ["error_code", "reference_number", "state"],
+            "next": REPORT,
+        },
+    )
+    assert response.status_code == 302
+    html = finance.get(REPORT).content.decode()
+    table_html = html.split('id="binding-table"', 1)[1]
+    assert "Reference number" in table_html and "Error code" in table_html
+    assert ">Email<" not in table_html
+    # The export writes exactly the visible columns, in the table's order.
+    header = _csv(finance.get(EXPORT, {"export": "csv"}))[0]
+    assert header == ["Reference number", "State", "Error code"]
+
+
+def test_a_new_user_sees_the_default_report_columns(finance, scanned):
+    header = _csv(finance.get(EXPORT, {"export": "csv"}))[0]
+    assert "Email" in header and "Follow-up note" not in header
