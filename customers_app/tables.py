@@ -9,6 +9,9 @@ class CustomerTable(tables.Table):
     """One page of customers. Not sortable: Wonder has no sort parameter, and sorting one
     page in memory would misrepresent the order of the whole list."""
 
+    # The table's accessible name, read out by screen readers (see _partials/table.html).
+    caption = "Customers"
+
     name = tables.Column(verbose_name="Name")
     email = tables.Column(verbose_name="Email")
     phone = tables.Column(verbose_name="Phone", accessor="phone_display")
@@ -24,6 +27,7 @@ class CustomerTable(tables.Table):
 
     class Meta:
         orderable = False
+        template_name = "customers_app/_partials/table.html"
         attrs = {"class": "table table-sm table-hover"}
         empty_text = "No customers on this page."
 
