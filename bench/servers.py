@@ -87,7 +87,14 @@ def dashboard_env(work_dir: Path, sandbox_url: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1",
         "DASHBOARD_VAR_DIR": str(work_dir),
         "DATABASE_URL": f"sqlite:///{work_dir / 'bench.sqlite3'}",
+        # Sandbox mode with the keys made in work_dir, whatever the caller's environment says.
+        "WONDER_APP_ID": "",
+        "WONDER_PRIVATE_KEY": "",
+        "WONDER_PRIVATE_KEY_FILE": str(work_dir / "wonder_dev_private.pem"),
         "WONDER_BASE_URL": sandbox_url,
+        # The process's own memory cache: a shared Redis could hold pages from an earlier
+        # run, and the cold cases would then not be cold.
+        "REDIS_URL": "",
         # Long enough that a warm page stays warm for the whole run.
         "WONDER_PAGE_CACHE_SECONDS": "3600",
         "DJANGO_SUPERUSER_USERNAME": BENCH_USERNAME,
