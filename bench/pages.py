@@ -28,7 +28,7 @@ import requests
 
 from .servers import BENCH_PASSWORD, BENCH_USERNAME, Servers, running_servers
 
-__all__ = ["CASES", "PageCase", "main"]
+__all__ = ["CASES", "Measurement", "PageCase", "main", "measure", "wonder_call_alone_ms"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ CASES: list[PageCase] = [
 
 @dataclass(frozen=True)
 class Measurement:
+    """One case's timings (ms per request) and what the dashboard did to produce them."""
+
     case: PageCase
     response_ms: list[float]
     own_ms: list[float]
@@ -212,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
         ) as servers,
     ):
         if arguments.profile:
-            from .profile import profile_case
+            from .profiling import profile_case
 
             case = next(case for case in CASES if case.name == arguments.profile)
             print(profile_case(case, servers=servers, requests_per_case=arguments.requests))
