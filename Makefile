@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Re-install only when the requirement files change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format clean
+.PHONY: install run test lint format clean bench
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: install
 ## Lint, then run every test.
 test: install lint
 	$(BIN)/python -m pytest
+
+## Page-speed benchmark: starts its own sandbox and gunicorn (ports 8500-8599).
+bench: install
+	$(BIN)/python -m bench.pages
 
 lint: install
 	$(BIN)/ruff check .

@@ -30,6 +30,9 @@ class CustomerFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=DEFAULT_PAGE_SIZE,
+        # Without it a first visit shows "25" selected above 50 rows, and Apply then
+        # silently halves the page.
+        initial=DEFAULT_PAGE_SIZE,
         choices=[(size, str(size)) for size in PAGE_SIZE_CHOICES],
         widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )

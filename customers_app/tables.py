@@ -34,6 +34,9 @@ class CustomerTable(tables.Table):
     misrepresent the order of the whole list.
     """
 
+    # The table's accessible name, read out by screen readers (see _partials/table.html).
+    caption = "Customers"
+
     # empty_values=(): a customer without a name still gets a link to its page.
     name = tables.Column(verbose_name="Name", linkify=customer_detail_url, empty_values=())
     email = tables.Column(verbose_name="Email")
@@ -61,6 +64,7 @@ class CustomerTable(tables.Table):
 
     class Meta:
         orderable = False
+        template_name = "customers_app/_partials/table.html"
         attrs = {"class": "table table-sm table-hover align-middle customer-table"}
         empty_text = "No customers on this page."
         # Shown until a user picks columns; uuid and method are there for the curious.
