@@ -31,6 +31,7 @@ from .models import FailedBinding, ScanRun, ScanStatus
 from .wonder import Customer, CustomerPage, WonderError
 from .wonder.client import MAX_PAGE_SIZE
 from .wonder.factory import wonder_client
+from .wonder.parsing import BINDING_PROBLEM_STATES
 from .wonder.records import LINKED_SOURCE_TYPES
 
 __all__ = [
@@ -45,8 +46,6 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Token states finance follows up: failed binds, and binds stuck waiting for 3-D Secure.
-_REPORTED_STATES = frozenset({"failed", "pending"})
 # Writes of ScanRun progress are throttled: a heartbeat per page would be a write per page.
 _HEARTBEAT_EVERY_SECONDS = 1.0
 _DB_BATCH = 500
@@ -87,7 +86,7 @@ def binding_row_from_customer(customer: Customer, linked_source_type: str) -> Bi
     token = customer.default_payment_token
     if token is None:
         return None
-    if token.state.strip().lower() not in _REPORTED_STATES and not token.error_code:
+    if token.state.strip().lower() not in BINDING_PROBLEM_STATES and not token.error_code:
         return None
     card = token.credit_card
     values = {
@@ -167,9 +166,9 @@ class _SourceCursor:
         if page.total is not None and self.total is None:
             self.total = page.total
             self.end = page.total if self.end is None else min(self.end, page.total)
-        if len(page.customers) < page.limit:
+        if page.rows_returned < page.limit:
             # A short page is the last one, whether or not Wonder sent a total.
-            page_end = page.offset + len(page.customers)
+            page_end = page.offset + page.rows_returned
             self.end = page_end if self.end is None else min(self.end, page_end)
 
 
@@ -202,6 +201,7 @@ def _walk(
             limit=page_size,
             offset=offset,
             linked_source_type=cursor.linked_source_type,
+            binding_problems_only=True,
         )
         in_flight[future] = cursor
         return True
@@ -243,8 +243,9 @@ def _walk(
 
 
 def _collect(page: CustomerPage, linked_source_type: str, result: _WalkResult) -> None:
+    # The client kept only customers with a binding problem; count every row Wonder sent.
+    result.customers_seen += page.rows_returned
     for customer in page.customers:
-        result.customers_seen += 1
         row = binding_row_from_customer(customer, linked_source_type)
         if row is not None:
             result.rows[row.uuid] = row
