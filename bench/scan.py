@@ -1,12 +1,20 @@
 """Benchmark the failed bindings scan against a sandbox process.
 
-For each (customers, latency) case: start ``python -m wonder_sandbox`` with that many
-customers and that latency, migrate a throwaway SQLite database, and run one scan in a fresh
-process (so its peak RSS is the scan's own). Prints customers/s, peak memory and the ideal
-time (pages x latency / concurrency) beside the wall time.
+For each (customers, latency) case: start the sandbox with that many customers and that
+latency, migrate a throwaway SQLite database, and run one scan in a fresh process (so its
+peak RSS is the scan's own). Prints customers/s, peak memory and the ideal time
+(pages x latency / concurrency) beside the wall time.
+
+Each case runs in two modes:
+
+- ``cold``: sandbox processes (one per CPU) generate and encode every page as it is asked
+  for, on the same CPUs as the scanner: the end-to-end figure on this machine.
+- ``warm``: one sandbox process with its page cache (``SANDBOX_PAGE_CACHE``) filled BEFORE
+  the timed scan, so the upstream costs little more than its latency, as the real Wonder
+  (whose CPU is not ours) would. Also prints the sandbox's peak RSS holding the cache.
 
     .venv/bin/python bench/scan.py                      # 100k and 1M at 20 ms and 100 ms
-    .venv/bin/python bench/scan.py --customers 100000 --latency-ms 20 --concurrency 16
+    .venv/bin/python bench/scan.py --customers 100000 --latency-ms 20 --mode warm
 """
 
 from __future__ import annotations
@@ -85,10 +93,38 @@ def _wait_until_up(base_url: str, process: subprocess.Popen) -> None:
     raise SystemExit("the sandbox did not start in 30 s")
 
 
+def _peak_rss_mb(pid: int) -> float:
+    """A live process's peak resident memory (VmHWM), in MB; 0 when it cannot be read."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _warm(base_url: str) -> dict:
+    """Fill the (single) sandbox's page cache with every 1,000-customer page."""
+    request = urllib.request.Request(
+        f"{base_url}/__sandbox__/page_cache", data=json.dumps({"limit": 1000}).encode()
+    )
+    with urllib.request.urlopen(request, timeout=900) as answer:
+        return json.loads(answer.read())
+
+
 def run_case(
-    *, customers: int, latency_ms: float, concurrency: int, sandboxes: int, workdir: Path
+    *,
+    customers: int,
+    latency_ms: float,
+    concurrency: int,
+    sandboxes: int,
+    workdir: Path,
+    warm: bool = False,
 ) -> dict:
     """One benchmark case; returns its figures."""
+    pages = sum(math.ceil(n / 1000) for n in (customers - customers // 4, customers // 4))
     keys = new_key_pair()
     (workdir / "public.pem").write_bytes(keys.public_pem)
     (workdir / "private.pem").write_bytes(keys.private_pem)
@@ -99,7 +135,11 @@ def run_case(
         "SANDBOX_PUBLIC_KEY_FILE": str(workdir / "public.pem"),
         "SANDBOX_CUSTOMERS": str(customers),
         "SANDBOX_LATENCY_MS": str(latency_ms),
+        "SANDBOX_PAGE_CACHE": str(pages if warm else 0),
     }
+    # A warm cache lives in one process: with several sharing the port, a page would be
+    # cached in one and asked of another.
+    sandboxes = 1 if warm else sandboxes
     workers = [
         subprocess.Popen(
             [sys.executable, "-c", _SANDBOX_WORKER, str(port)],
@@ -112,6 +152,12 @@ def run_case(
     try:
         for worker in workers:
             _wait_until_up(base_url, worker)
+        warm_seconds = 0.0
+        cache: dict = {}
+        if warm:
+            started = time.perf_counter()
+            cache = _warm(base_url)
+            warm_seconds = time.perf_counter() - started
         database = workdir / f"bench-{customers}-{latency_ms}.sqlite3"
         database.unlink(missing_ok=True)
         child_env = {
@@ -133,13 +179,17 @@ def run_case(
             check=True,
         ).stdout
         figures = json.loads(output.strip().splitlines()[-1])
+        sandbox_mb = max(_peak_rss_mb(worker.pid) for worker in workers)
     finally:
         for worker in workers:
             worker.terminate()
             worker.wait(timeout=10)
-    pages = sum(math.ceil(n / 1000) for n in (customers - customers // 4, customers // 4))
     ideal = pages * latency_ms / 1000 / concurrency
     return {
+        "mode": "warm" if warm else "cold",
+        "warm_seconds": warm_seconds,
+        "cache_mb": cache.get("compressed_bytes", 0) / 1024 / 1024,
+        "sandbox_mb": sandbox_mb,
         **figures,
         "customers": customers,
         "latency_ms": latency_ms,
@@ -157,32 +207,43 @@ def main() -> int:
     parser.add_argument("--latency-ms", type=float, action="append")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument(
-        "--sandboxes", type=int, default=os.cpu_count() or 1, help="sandbox processes"
+        "--sandboxes", type=int, default=os.cpu_count() or 1, help="sandbox processes (cold)"
     )
+    parser.add_argument("--mode", choices=("cold", "warm", "both"), default="both")
     arguments = parser.parse_args()
     header = (
-        f"{'customers':>10} {'latency':>8} {'conc':>5} {'pages':>6} {'wall s':>8} "
-        f"{'ideal s':>8} {'ratio':>6} {'cust/s':>9} {'peak MB':>8} {'failing':>8} status"
+        f"{'mode':>4} {'customers':>10} {'latency':>8} {'conc':>5} {'pages':>6} {'wall s':>8} "
+        f"{'ideal s':>8} {'ratio':>6} {'cust/s':>9} {'peak MB':>8} {'failing':>8} "
+        f"{'sandbox MB':>10} {'cache MB':>8} {'warm-up s':>9} status"
     )
+    modes = {"cold": [False], "warm": [True], "both": [False, True]}[arguments.mode]
     print(header, flush=True)
     with tempfile.TemporaryDirectory(prefix="scan-bench-") as tmp:
         for customers in arguments.customers or [100_000, 1_000_000]:
             for latency_ms in arguments.latency_ms or [20.0, 100.0]:
-                r = run_case(
-                    customers=customers,
-                    latency_ms=latency_ms,
-                    concurrency=arguments.concurrency,
-                    sandboxes=arguments.sandboxes,
-                    workdir=Path(tmp),
-                )
-                print(
-                    f"{r['customers']:>10,} {r['latency_ms']:>6.0f}ms {r['concurrency']:>5} "
-                    f"{r['pages']:>6} {r['wall']:>8.1f} {r['ideal']:>8.1f} "
-                    f"{r['wall'] / r['ideal']:>6.2f} {r['seen'] / r['wall']:>9,.0f} "
-                    f"{r['peak_mb']:>8.0f} {r['failing']:>8,} {r['status']}",
-                    flush=True,
-                )
+                for warm in modes:
+                    _print_case(
+                        run_case(
+                            customers=customers,
+                            latency_ms=latency_ms,
+                            concurrency=arguments.concurrency,
+                            sandboxes=arguments.sandboxes,
+                            workdir=Path(tmp),
+                            warm=warm,
+                        )
+                    )
     return 0
+
+
+def _print_case(r: dict) -> None:
+    print(
+        f"{r['mode']:>4} {r['customers']:>10,} {r['latency_ms']:>6.0f}ms {r['concurrency']:>5} "
+        f"{r['pages']:>6} {r['wall']:>8.2f} {r['ideal']:>8.2f} "
+        f"{r['wall'] / r['ideal']:>6.2f} {r['seen'] / r['wall']:>9,.0f} "
+        f"{r['peak_mb']:>8.0f} {r['failing']:>8,} {r['sandbox_mb']:>10.0f} "
+        f"{r['cache_mb']:>8.0f} {r['warm_seconds']:>9.1f} {r['status']}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

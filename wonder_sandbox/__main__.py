@@ -31,6 +31,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--error-rate", type=float, help="overrides SANDBOX_ERROR_RATE")
     parser.add_argument("--fault", choices=FAULT_MODES, help="overrides SANDBOX_FAULT")
     parser.add_argument("--timeout-seconds", type=float, help="overrides SANDBOX_TIMEOUT_SECONDS")
+    parser.add_argument("--page-cache", type=int, help="overrides SANDBOX_PAGE_CACHE")
     parser.add_argument(
         "--access-log", action="store_true", default=None, help="same as SANDBOX_ACCESS_LOG=1"
     )
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
             fault=arguments.fault,
             timeout_seconds=arguments.timeout_seconds,
             access_log=arguments.access_log,
+            page_cache=arguments.page_cache,
         )
     except ConfigError as error:
         print(f"wonder_sandbox: cannot start: {error}", file=sys.stderr)

@@ -14,6 +14,7 @@ Every answer is ``application/json`` and carries the request's X-Request-ID back
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 import time
@@ -27,6 +28,7 @@ from .data import CustomerStore
 from .endpoints import TOTAL_HEADER, dispatch
 from .errors import INTERNAL_ERROR, SERVICE_UNAVAILABLE, ApiError
 from .messages import Request, Response, error_response
+from .page_cache import PageCache
 from .runtime import FaultSettings, FaultSwitch, RequestCounter
 from .signature import SignatureVerifier
 
@@ -43,6 +45,8 @@ class SandboxApp:
         self.store = CustomerStore(config.customers, config.seed)
         self.faults = FaultSwitch(FaultSettings.from_config(config))
         self.counter = RequestCounter()
+        # Off unless SANDBOX_PAGE_CACHE asks for it (benchmarks: see page_cache.py).
+        self.page_cache = PageCache(config.page_cache) if config.page_cache else None
         self._verifier = SignatureVerifier(
             public_key_pem=config.public_key_pem, app_id=config.app_id
         )
@@ -51,7 +55,13 @@ class SandboxApp:
         try:
             request = Request.from_environ(environ)
             if request.path.startswith(CONTROL_PREFIX):
-                response = handle_control(request, faults=self.faults, counter=self.counter)
+                response = handle_control(
+                    request,
+                    faults=self.faults,
+                    counter=self.counter,
+                    store=self.store,
+                    page_cache=self.page_cache,
+                )
             else:
                 response = self._serve_wonder(request)
         except ApiError as error:
@@ -89,7 +99,8 @@ class SandboxApp:
             nonce=request.nonce,
             signature=request.signature,
         )
-        return damage_response(dispatch(self.store, request), faults.fault)
+        answer = dispatch(self.store, request, page_cache=self.page_cache)
+        return damage_response(answer, faults.fault)
 
 
 def damage_response(response: Response, fault: str) -> Response:
@@ -101,8 +112,12 @@ def damage_response(response: Response, fault: str) -> Response:
     elif fault == "bad_shape":
         # Valid JSON in the envelope, but what was under customers/customer/payment_tokens
         # now sits under a key no client looks for.
-        data = response.payload.get("data", {})
-        response.payload = {**response.payload, "data": {"items": list(data.values())}}
+        payload = response.payload
+        if payload is None:  # a page answered from the page cache: only its bytes exist
+            payload = json.loads(response.raw_body or b"{}")
+        data = payload.get("data", {})
+        response.payload = {**payload, "data": {"items": list(data.values())}}
+        response.raw_body = None
     elif fault == "malformed":
         # A body cut off half way, as a proxy that drops the connection would deliver it.
         body = response.body()

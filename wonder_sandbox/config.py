@@ -14,6 +14,8 @@ SANDBOX_ERROR_RATE         0          fraction (0..1) of requests answered 500
 SANDBOX_FAULT              none       none|timeout|malformed|bad_shape|down|no_total
 SANDBOX_TIMEOUT_SECONDS    30         how long the ``timeout`` fault sleeps
 SANDBOX_ACCESS_LOG         0          1 prints one stderr line per request
+SANDBOX_PAGE_CACHE         0          keep up to N encoded customer-list pages (LRU,
+                                      compressed; see page_cache.py); 0 = off
 =========================  =========  ===============================================
 """
 
@@ -64,6 +66,7 @@ class SandboxConfig:
     fault: str = "none"
     timeout_seconds: float = 30.0
     access_log: bool = False
+    page_cache: int = 0
 
     def __post_init__(self) -> None:
         try:
@@ -74,6 +77,8 @@ class SandboxConfig:
             raise ConfigError("app_id must not be empty")
         if self.customers < 0:
             raise ConfigError(f"customers must be >= 0, not {self.customers}")
+        if self.page_cache < 0:
+            raise ConfigError(f"page_cache must be >= 0 pages, not {self.page_cache}")
         validate_faults(
             latency_ms=self.latency_ms,
             error_rate=self.error_rate,
@@ -104,6 +109,7 @@ _ENV_FIELDS: dict[str, tuple[str, type]] = {
     "SANDBOX_ERROR_RATE": ("error_rate", float),
     "SANDBOX_FAULT": ("fault", str),
     "SANDBOX_TIMEOUT_SECONDS": ("timeout_seconds", float),
+    "SANDBOX_PAGE_CACHE": ("page_cache", int),
 }
 
 

@@ -8,6 +8,9 @@ GET      /__sandbox__/faults     the active faults
 POST     /__sandbox__/faults     change some of latency_ms, error_rate, fault,
                                  timeout_seconds (JSON object); answers the active faults
 POST     /__sandbox__/reset      counts to zero, faults back to the start-up configuration
+GET      /__sandbox__/page_cache the page cache's pages, capacity, hits, misses, bytes
+POST     /__sandbox__/page_cache fill it with every page at ``{"limit": n}`` (both source
+                                 types); E100002 (HTTP 400) when the cache is off
 =======  ======================  ==========================================================
 """
 
@@ -17,8 +20,11 @@ import json
 from typing import Any
 
 from .config import ConfigError
+from .data import CustomerStore
+from .endpoints import customer_pages_warm
 from .errors import BAD_BODY, ENDPOINT_NOT_FOUND, METHOD_NOT_ALLOWED, ApiError
 from .messages import Request, Response
+from .page_cache import PageCache
 from .runtime import FaultSettings, FaultSwitch, RequestCounter
 
 __all__ = ["CONTROL_PREFIX", "handle_control"]
@@ -28,7 +34,14 @@ CONTROL_PREFIX = "/__sandbox__/"
 _NUMERIC_FAULT_FIELDS = ("latency_ms", "error_rate", "timeout_seconds")
 
 
-def handle_control(request: Request, *, faults: FaultSwitch, counter: RequestCounter) -> Response:
+def handle_control(
+    request: Request,
+    *,
+    faults: FaultSwitch,
+    counter: RequestCounter,
+    store: CustomerStore | None = None,
+    page_cache: PageCache | None = None,
+) -> Response:
     """Answer one control request."""
     name = request.path[len(CONTROL_PREFIX) :]
     if name == "stats":
@@ -48,7 +61,29 @@ def handle_control(request: Request, *, faults: FaultSwitch, counter: RequestCou
         counter.reset()
         restored: FaultSettings = faults.reset()
         return Response(200, {**_stats(counter), "faults": restored.as_dict()})
+    if name == "page_cache":
+        return _page_cache(request, store, page_cache)
     raise ApiError(ENDPOINT_NOT_FOUND, f"No control endpoint {request.path}")
+
+
+def _page_cache(
+    request: Request, store: CustomerStore | None, page_cache: PageCache | None
+) -> Response:
+    """Report on the page cache, or warm it with every page at one limit."""
+    if page_cache is None or store is None:
+        raise ApiError(BAD_BODY, "The page cache is off: start the sandbox with SANDBOX_PAGE_CACHE")
+    if request.method == "GET":
+        return Response(200, page_cache.stats())
+    _require_method(request, "POST")
+    try:
+        body = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(BAD_BODY, "Body must be a JSON object") from None
+    limit = body.get("limit") if isinstance(body, dict) else None
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        raise ApiError(BAD_BODY, f'Body must be {{"limit": <whole number>}}, got {body!r}'[:200])
+    warmed = customer_pages_warm(store, page_cache, limit=limit)
+    return Response(200, {"warmed": warmed, **page_cache.stats()})
 
 
 def _require_method(request: Request, method: str) -> None:

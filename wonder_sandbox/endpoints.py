@@ -29,6 +29,7 @@ from .errors import (
     ApiError,
 )
 from .messages import Request, Response, json_response
+from .page_cache import PageCache, PageKey
 
 __all__ = [
     "API_PREFIX",
@@ -37,6 +38,7 @@ __all__ = [
     "ECHO_PATHS",
     "MAX_LIMIT",
     "TOTAL_HEADER",
+    "customer_pages_warm",
     "dispatch",
 ]
 
@@ -55,13 +57,20 @@ _NEGATIVE = re.compile(r"-[0-9]+")
 Handler = Callable[[CustomerStore, Request], Response]
 
 
-def dispatch(store: CustomerStore, request: Request) -> Response:
-    """Route an authenticated request to its endpoint; raise ApiError for 4xx answers."""
+def dispatch(
+    store: CustomerStore, request: Request, *, page_cache: PageCache | None = None
+) -> Response:
+    """Route an authenticated request to its endpoint; raise ApiError for 4xx answers.
+
+    With a ``page_cache``, customer-list pages are answered from it when they are there.
+    """
     handler, allowed_method = _route(request.path)
     if request.method != allowed_method:
         raise ApiError(
             METHOD_NOT_ALLOWED, f"Method {request.method} not allowed; use {allowed_method}"
         )
+    if handler is _customer_list:
+        return _customer_list(store, request, page_cache=page_cache)
     return handler(store, request)
 
 
@@ -111,7 +120,9 @@ def _whole_number(name: str, raw: str | None, default: int) -> int:
     return int(raw)
 
 
-def _customer_list(store: CustomerStore, request: Request) -> Response:
+def _customer_list(
+    store: CustomerStore, request: Request, *, page_cache: PageCache | None = None
+) -> Response:
     """GET customers: one page, filtered by source type, with the total in a header."""
     query = _query(request, ("limit", "offset", "linked_source_type"))
     limit = _whole_number("limit", query.get("limit"), DEFAULT_LIMIT)
@@ -124,9 +135,45 @@ def _customer_list(store: CustomerStore, request: Request) -> Response:
             BAD_QUERY_PARAMETER,
             f"linked_source_type must be User or Store, got {linked_source_type!r}",
         )
+    return _customer_page(store, (linked_source_type, offset, limit), page_cache)
+
+
+def _customer_page(store: CustomerStore, key: PageKey, page_cache: PageCache | None) -> Response:
+    """The answer for one page, from ``page_cache`` when it holds it (and kept there)."""
+    linked_source_type, offset, limit = key
+    headers = {TOTAL_HEADER: str(store.count(linked_source_type))}
+    if page_cache is not None:
+        body = page_cache.get(key)
+        if body is not None:
+            return Response(status=200, headers=headers, raw_body=body)
     customers = store.page(linked_source_type, offset, limit)
-    total = store.count(linked_source_type)
-    return json_response({"customers": customers}, headers={TOTAL_HEADER: str(total)})
+    response = json_response({"customers": customers}, headers=headers)
+    if page_cache is not None:
+        # Encode once: the cached bytes are the ones sent.
+        response.raw_body = response.body()
+        page_cache.put(key, response.raw_body)
+    return response
+
+
+def customer_pages_warm(store: CustomerStore, page_cache: PageCache, *, limit: int) -> int:
+    """Fill ``page_cache`` with every page of each source type at ``limit``; returns pages.
+
+    Pages already cached are left as they are. Stops when the cache is full, so warming
+    never evicts what it has just put in.
+    """
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(BAD_QUERY_PARAMETER, f"limit must be between 1 and {MAX_LIMIT}, got {limit}")
+    warmed = 0
+    for linked_source_type in LINKED_SOURCE_TYPES:
+        for offset in range(0, store.count(linked_source_type), limit):
+            key = (linked_source_type, offset, limit)
+            if key in page_cache:
+                continue
+            if page_cache.stats()["pages"] >= page_cache.capacity:
+                return warmed
+            _customer_page(store, key, page_cache)
+            warmed += 1
+    return warmed
 
 
 def _by_uuid(uuid: str) -> Handler:

@@ -32,7 +32,12 @@ from .errors import (
     WonderRequestRejected,
     WonderUnavailable,
 )
-from .parsing import parse_customer_list, parse_payment_tokens, parse_single_customer
+from .parsing import (
+    parse_binding_problem_list,
+    parse_customer_list,
+    parse_payment_tokens,
+    parse_single_customer,
+)
 from .records import LINKED_SOURCE_TYPES, Customer, CustomerPage, PaymentToken
 from .signing import load_private_key, sign_request
 
@@ -103,9 +108,19 @@ class WonderClient:
     # --- public calls --------------------------------------------------------------------
 
     def list_customers(
-        self, *, limit: int, offset: int = 0, linked_source_type: str | None = None
+        self,
+        *,
+        limit: int,
+        offset: int = 0,
+        linked_source_type: str | None = None,
+        binding_problems_only: bool = False,
     ) -> CustomerPage:
-        """One page of ``GET /customers``; ``total`` comes from X-Total-Entries when sent."""
+        """One page of ``GET /customers``; ``total`` comes from X-Total-Entries when sent.
+
+        With ``binding_problems_only`` the page keeps only customers whose default token
+        is failed, pending or has an error code (Wonder cannot filter on that itself);
+        ``rows_returned`` still counts every row Wonder sent.
+        """
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}, not {limit}")
         if offset < 0:
@@ -119,8 +134,14 @@ class WonderClient:
         if linked_source_type:
             query.append(("linked_source_type", linked_source_type))
         answer = self._get(CUSTOMERS_PATH, query)
+        if binding_problems_only:
+            customers, rows_returned = _parsed(answer, parse_binding_problem_list)
+        else:
+            customers = _parsed(answer, parse_customer_list)
+            rows_returned = len(customers)
         return CustomerPage(
-            customers=_parsed(answer, parse_customer_list),
+            customers=customers,
+            rows_returned=rows_returned,
             offset=offset,
             limit=limit,
             total=_total_entries(answer.headers),

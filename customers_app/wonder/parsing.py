@@ -13,7 +13,13 @@ from typing import Any
 from .errors import WonderBadResponse
 from .records import CreditCard, Customer, PaymentToken, mask_card_number
 
+# Default-token states that mean a card binding needs finance's attention: failed binds,
+# and binds stuck waiting for 3-D Secure. Any token with an error code counts as well.
+BINDING_PROBLEM_STATES = frozenset({"failed", "pending"})
+
 __all__ = [
+    "BINDING_PROBLEM_STATES",
+    "parse_binding_problem_list",
     "parse_customer",
     "parse_customer_list",
     "parse_payment_token",
@@ -100,6 +106,44 @@ def parse_customer_list(envelope: Any) -> tuple[Customer, ...]:
     if not isinstance(customers, list):
         raise WonderBadResponse("Wonder's answer has no list of customers.")
     return tuple(parse_customer(item) for item in customers)
+
+
+def _has_binding_problem(payload: dict) -> bool:
+    """Whether a raw customer's default token is failed, pending or carries an error code.
+
+    Reads the raw dict only as far as the token's state and error code, so a healthy
+    customer (most of them) costs a few lookups instead of a record.
+    """
+    token = payload.get("default_payment_token")
+    if not isinstance(token, dict):
+        return False
+    return (
+        _text(token.get("state")).lower() in BINDING_PROBLEM_STATES
+        or _text(token.get("error_code")) != ""
+    )
+
+
+def parse_binding_problem_list(envelope: Any) -> tuple[tuple[Customer, ...], int]:
+    """``(customers whose default token has a binding problem, rows Wonder returned)``.
+
+    The failed bindings scan reads every customer but keeps about one in eight; building
+    records only for those keeps its CPU for the rows it reports. The filter runs here,
+    inside the parsing boundary, so the raw rows (which hold token values) never leave it.
+    Every row must still identify its customer, as in ``parse_customer_list``.
+    """
+    customers = _data(envelope).get("customers")
+    if not isinstance(customers, list):
+        raise WonderBadResponse("Wonder's answer has no list of customers.")
+    kept = []
+    for item in customers:
+        if not isinstance(item, dict):
+            raise WonderBadResponse("Wonder sent a customer that is not an object.")
+        if _has_binding_problem(item):
+            kept.append(parse_customer(item))
+        elif not item.get("uuid") or not item.get("reference_number"):
+            # Same contract as a full parse: a row that cannot be identified is a broken page.
+            parse_customer(item)
+    return tuple(kept), len(customers)
 
 
 def parse_payment_tokens(envelope: Any) -> tuple[PaymentToken, ...]:

@@ -120,4 +120,7 @@ class CustomerPage:
     total: int | None
     linked_source_type: str | None
     fetched_at: datetime
+    # How many rows Wonder returned: len(customers) unless the client kept only some
+    # (``binding_problems_only``). Progress and the short-page end-of-list rule count these.
+    rows_returned: int
     request_id: str = ""
