@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Right after SecurityMiddleware: static files are answered before sessions or auth run.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -107,8 +109,15 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dashboard.sqlite3'}"),
         conn_max_age=int(env_number("DATABASE_CONN_MAX_AGE", 60, int)),
+        # A kept connection may have died with a database restart; check it before reuse.
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail in seconds, not the OS default of minutes, so /readyz answers 503 promptly.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(env_number("DATABASE_CONNECT_TIMEOUT", 5, int))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -118,8 +127,13 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dashboard",
+            # Short socket timeouts: a hung Redis must cost a page a moment, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    # Several app servers share Redis: sessions are read from it and written through to the
+    # database, so a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -143,7 +157,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# `collectstatic` writes compressed copies with content-hashed names; WhiteNoise serves them
+# with far-future cache headers. It must run before serving (`make serve` does): a page that
+# names an uncollected file fails loudly rather than shipping a stale stylesheet.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
@@ -174,6 +195,13 @@ WONDER_RETRY_BACKOFF = env_number("WONDER_RETRY_BACKOFF", 0.25)
 WONDER_PAGE_CACHE_SECONDS = int(env_number("WONDER_PAGE_CACHE_SECONDS", 30, int))
 # How long an older copy is kept to show (marked stale) when Wonder is not answering.
 WONDER_STALE_CACHE_SECONDS = int(env_number("WONDER_STALE_CACHE_SECONDS", 3600, int))
+# Circuit breaker (state in the shared cache, so every app server agrees): after this many
+# consecutive failed calls, calls fail at once for the cool-down, then one trial call decides.
+WONDER_BREAKER_FAILURES = int(env_number("WONDER_BREAKER_FAILURES", 5, int))
+WONDER_BREAKER_COOLDOWN = env_number("WONDER_BREAKER_COOLDOWN", 30.0)
+# Single-flight: how long a request waits for another worker already fetching the same page
+# before asking Wonder itself. Past the time budget the other worker has surely given up.
+WONDER_SINGLE_FLIGHT_WAIT = env_number("WONDER_SINGLE_FLIGHT_WAIT", WONDER_TIME_BUDGET + 2)
 
 LOGGING = {
     "version": 1,
