@@ -107,15 +107,18 @@ def customer_page_get(
         _cache_set(key, page, settings.WONDER_STALE_CACHE_SECONDS)
         return page
 
-    def fetched_since(moment: datetime) -> CustomerPage | None:
+    def fetched_by_another() -> CustomerPage | None:
+        # A copy newer than the one this request found was fetched meanwhile by another.
         page = _cache_get(key)
-        return page if page is not None and page.fetched_at >= moment else None
+        if page is None or (cached is not None and page.fetched_at <= cached.fetched_at):
+            return None
+        return page
 
     try:
         page = single_flight_run(
             key=key,
             produce=fetch_and_cache,
-            result_since=fetched_since,
+            result_ready=fetched_by_another,
             wait_seconds=settings.WONDER_SINGLE_FLIGHT_WAIT,
             # Longer than any one call may take, so the lock is never released under a fetch.
             lock_seconds=settings.WONDER_TIME_BUDGET + 5,

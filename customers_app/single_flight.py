@@ -15,7 +15,6 @@ import math
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -34,30 +33,35 @@ def single_flight_run(
     *,
     key: str,
     produce: Callable[[], T],
-    result_since: Callable[[datetime], T | None],
+    result_ready: Callable[[], T | None],
     wait_seconds: float,
     lock_seconds: float,
     shared_errors: tuple[type[Exception], ...],
 ) -> T:
     """``produce()`` once across all workers for ``key``; the others wait for its outcome.
 
-    ``produce`` must leave its result where ``result_since(started)`` finds it (the page
-    cache). An error of a ``shared_errors`` type met by the producer is handed to the waiters
-    too, so 20 waiters do not each wait for their own timeout. A waiter that has waited
+    ``produce`` must leave its result where ``result_ready()`` finds it (the page cache);
+    ``result_ready`` returns None until a result newer than the caller's own is there.
+    An error of a ``shared_errors`` type met by the producer is handed to the waiters too,
+    so 20 waiters do not each wait for their own timeout. A waiter that has waited
     ``wait_seconds`` (the producer died, or is stuck) produces for itself.
     """
     lock_key, error_key = f"{key}:flight", f"{key}:flight-error"
     deadline = time.monotonic() + wait_seconds
-    waiting_since = datetime.now(UTC)
     while time.monotonic() < deadline:
         token = uuid.uuid4().hex
         if _add(lock_key, token, math.ceil(lock_seconds)):
             try:
+                # Another producer may have finished between the caller's cache read and
+                # this lock: its result is as good as ours and costs no upstream call.
+                result = result_ready()
+                if result is not None:
+                    return result
                 return _produce_sharing_errors(produce, error_key, token, shared_errors)
             finally:
                 # The lock outlives the longest fetch (time budget), so it is still ours.
                 _delete(lock_key)
-        outcome = _wait(lock_key, error_key, result_since, waiting_since, deadline)
+        outcome = _wait(lock_key, error_key, result_ready, deadline)
         if isinstance(outcome, _Failed):
             raise outcome.error
         if outcome is not None:
@@ -84,12 +88,12 @@ def _produce_sharing_errors(
         raise
 
 
-def _wait(lock_key, error_key, result_since, waiting_since, deadline):
+def _wait(lock_key, error_key, result_ready, deadline):
     """Poll until the producer we found holding ``lock_key`` finishes; its outcome or None."""
     holder = _get_many([lock_key]).get(lock_key)
     while time.monotonic() < deadline:
         time.sleep(POLL_SECONDS)
-        result = result_since(waiting_since)
+        result = result_ready()
         if result is not None:
             return result
         found = _get_many([lock_key, error_key])

@@ -126,7 +126,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "dashboard",
+            # Distinct per deployment (or test run) sharing one Redis.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dashboard"),
             # Short socket timeouts: a hung Redis must cost a page a moment, not a worker.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
