@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every answer (static files and errors included) carries its X-Request-ID.
+    "dashboard.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after SecurityMiddleware: static files are answered before sessions or auth run.
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.test import override_settings
 
 from customers_app import services
 from customers_app.wonder import WonderCircuitOpen, WonderUnavailable
@@ -104,3 +105,22 @@ def test_a_stale_page_says_how_old_it_is(agent_client, live_sandbox, settings):
     response = agent_client.get("/customers/", {"page": "1"})
     assert response.status_code == 200
     assert "Showing data from" in response.content.decode()
+
+
+def test_pages_still_work_when_redis_is_down(live_sandbox):
+    # Slower (no cache, no single-flight, no shared breaker), but agents keep working.
+    unreachable_redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    with override_settings(CACHES=unreachable_redis):
+        started = time.perf_counter()
+        first = services.customer_list(page=1, page_size=25)
+        second = services.customer_list(page=1, page_size=25)
+        elapsed = time.perf_counter() - started
+    assert first.page.customers == second.page.customers
+    assert live_sandbox.request_count(LIST_PATH) == 2
+    assert elapsed < 2

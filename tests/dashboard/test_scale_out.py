@@ -67,7 +67,10 @@ def test_twenty_agents_on_two_app_servers_make_one_upstream_request(app_servers,
     assert sandbox.request_count(LIST_PATH) == 1
     # Each app server (its own processes) answered its ten agents from the one fetch.
     for server in app_servers:
-        assert server.access_log().count("GET /customers/?page=3 ") == 10
+        lines = [line for line in server.access_log().splitlines() if "/customers/?page=3 " in line]
+        assert len(lines) == 10
+        # Each access-log line names its request by id.
+        assert all(re.search(r"request_id=[0-9a-f]{32}\b", line) for line in lines)
 
 
 def test_an_open_circuit_on_one_app_server_is_seen_by_the_other(app_servers, sandbox):
@@ -124,7 +127,7 @@ def test_gunicorn_config_is_importable_with_safe_defaults(monkeypatch):
     from django.conf import settings
 
     assert config["timeout"] > settings.WONDER_TIME_BUDGET
-    assert "x-request-id" in config["access_log_format"]
+    assert "{x-request-id}o" in config["access_log_format"]
 
 
 def test_gunicorn_config_reads_the_environment_and_names_bad_values(monkeypatch):
