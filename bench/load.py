@@ -27,6 +27,8 @@ from pathlib import Path
 
 import requests
 
+__all__ = ["main"]
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_ROOT))
 

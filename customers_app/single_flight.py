@@ -80,6 +80,7 @@ class _Failed:
 def _produce_sharing_errors(
     produce: Callable[[], T], error_key: str, token: str, shared_errors: tuple
 ) -> T:
+    """Run ``produce``; an error the waiters should see is left in the cache under our token."""
     try:
         return produce()
     except shared_errors as error:
@@ -88,7 +89,9 @@ def _produce_sharing_errors(
         raise
 
 
-def _wait(lock_key, error_key, result_ready, deadline):
+def _wait(
+    lock_key: str, error_key: str, result_ready: Callable[[], T | None], deadline: float
+) -> T | _Failed | None:
     """Poll until the producer we found holding ``lock_key`` finishes; its outcome or None."""
     holder = _get_many([lock_key]).get(lock_key)
     while time.monotonic() < deadline:
