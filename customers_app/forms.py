@@ -1,10 +1,19 @@
-"""Filter forms. Plain ``forms.Form``: upstream data is not a queryset."""
+"""Forms of the customer pages. Plain ``forms.Form``: upstream data is not a queryset."""
+
+from __future__ import annotations
 
 from django import forms
 
+from .models import FollowUpStatus
 from .services import DEFAULT_PAGE_SIZE, PAGE_SIZE_CHOICES
 
-__all__ = ["CustomerFilterForm"]
+__all__ = ["MAX_PAGE_NUMBER", "CustomerFilterForm", "CustomerFindForm", "FollowUpForm"]
+
+# Far past any real list, but small enough that the offset stays a sane number upstream.
+MAX_PAGE_NUMBER = 100_000
+
+_DEFAULTS = {"linked_source_type": None, "page_size": DEFAULT_PAGE_SIZE, "page": 1}
+_FIELD_NAMES = {"linked_source_type": "Source type", "page_size": "Rows per page", "page": "Page"}
 
 
 class CustomerFilterForm(forms.Form):
@@ -14,6 +23,7 @@ class CustomerFilterForm(forms.Form):
         label="Source type",
         required=False,
         choices=[("", "All"), ("User", "User"), ("Store", "Store")],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
     page_size = forms.TypedChoiceField(
         label="Rows per page",
@@ -21,15 +31,81 @@ class CustomerFilterForm(forms.Form):
         coerce=int,
         empty_value=DEFAULT_PAGE_SIZE,
         choices=[(size, str(size)) for size in PAGE_SIZE_CHOICES],
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
     )
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_PAGE_NUMBER, widget=forms.HiddenInput
+    )
 
-    def cleaned_or_defaults(self) -> dict:
-        """Valid fields as given; any invalid field falls back to its default."""
-        self.is_valid()
-        cleaned = getattr(self, "cleaned_data", {})
-        return {
-            "linked_source_type": cleaned.get("linked_source_type") or None,
-            "page_size": cleaned.get("page_size") or DEFAULT_PAGE_SIZE,
-            "page": cleaned.get("page") or 1,
+    @classmethod
+    def corrected(cls, query) -> tuple[CustomerFilterForm, dict, list[str]]:
+        """The form re-bound to corrected values, the service parameters, and what was fixed.
+
+        A shared URL with ``page_size=9999`` must not show a select that silently says 25
+        while the table shows 50: the form is re-bound to the values actually used, and the
+        agent is told which value was replaced.
+        """
+        checked = cls(query)
+        checked.is_valid()
+        cleaned = getattr(checked, "cleaned_data", {})
+        params = {}
+        corrections = []
+        for name, default in _DEFAULTS.items():
+            if name in checked.errors:
+                params[name] = default
+                corrections.append(
+                    f"{_FIELD_NAMES[name]} {str(query.get(name))[:40]!r} is not valid; "
+                    f"showing {_describe(name, default)} instead."
+                )
+            else:
+                params[name] = cleaned.get(name) or default
+        bound = {
+            "linked_source_type": params["linked_source_type"] or "",
+            "page_size": str(params["page_size"]),
+            "page": str(params["page"]),
         }
+        form = cls(bound)
+        form.is_valid()
+        return form, params, corrections
+
+
+def _describe(name: str, value) -> str:
+    if name == "linked_source_type":
+        return "all source types"
+    if name == "page_size":
+        return f"{value} rows"
+    return f"page {value}"
+
+
+class CustomerFindForm(forms.Form):
+    """The jump box: a Wonder uuid or a reference number, pasted whole."""
+
+    q = forms.CharField(
+        label="Find a customer",
+        max_length=200,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"placeholder": "Wonder uuid or reference number", "autocomplete": "off"}
+        ),
+        error_messages={
+            "required": "Paste a Wonder uuid or a reference number.",
+            "max_length": "That is longer than any uuid or reference number (%(limit_value)d "
+            "characters at most).",
+        },
+    )
+
+    def clean_q(self) -> str:
+        value = self.cleaned_data["q"]
+        # Control characters never belong in an identifier; they usually mean a bad paste.
+        if any(ord(character) < 32 or ord(character) == 127 for character in value):
+            raise forms.ValidationError("That contains control characters; paste it again.")
+        return value
+
+
+class FollowUpForm(forms.Form):
+    """Finance's follow-up on one failed binding."""
+
+    status = forms.ChoiceField(label="Follow-up status", choices=FollowUpStatus)
+    note = forms.CharField(
+        label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

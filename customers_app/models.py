@@ -1,12 +1,26 @@
 """Database models of the customers app.
 
-Customer data itself is not stored: it is read from Wonder on each request. What lives here
-is what the dashboard owns.
+Customer data itself is read from Wonder on each request. What lives here is what the
+dashboard owns: its permissions, and the failed bindings report built by scanning Wonder
+(scan runs, the failing bindings found, finance's follow-up on them, error code notes and a
+record of every export).
 """
 
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
 
-__all__ = ["DashboardAccess"]
+__all__ = [
+    "BindingExport",
+    "DashboardAccess",
+    "ErrorCodeNote",
+    "FailedBinding",
+    "FollowUpChange",
+    "FollowUpStatus",
+    "ScanRun",
+    "ScanStatus",
+    "TablePreference",
+]
 
 
 class DashboardAccess(models.Model):
@@ -28,3 +42,182 @@ class DashboardAccess(models.Model):
 
     def __str__(self) -> str:
         return "Dashboard access"
+
+
+class TablePreference(models.Model):
+    """The columns one user chose to see in one table (see ``column_choice``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="table_preferences"
+    )
+    # Names the table, not the page: two pages showing the same table share the choice.
+    table_key = models.CharField(max_length=100)
+    # Column names in the table's own order; unknown names are ignored when read.
+    columns = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "table_key"], name="one_preference_per_table")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.table_key}"
+
+
+class ScanStatus(models.TextChoices):
+    RUNNING = "running", "Running"
+    COMPLETED = "completed", "Completed"
+    FAILED = "failed", "Failed"
+
+
+class ScanRun(models.Model):
+    """One walk over every customer of both source types, and what it found."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # Touched while the scan works; a running scan whose heartbeat is old died with its process.
+    heartbeat_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=16, choices=ScanStatus, default=ScanStatus.RUNNING)
+    trigger = models.CharField(max_length=16, default="command")
+    customers_seen = models.PositiveIntegerField(default=0)
+    # Sum of X-Total-Entries of both source types; null while (or if) Wonder does not send it.
+    customers_expected = models.PositiveIntegerField(null=True, blank=True)
+    failures_found = models.PositiveIntegerField(default=0)
+    upstream_requests = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        default_permissions = ()
+        constraints = [
+            # The database, not a process-local lock, guarantees one scan at a time across
+            # every worker: a second insert of a running scan fails.
+            models.UniqueConstraint(
+                fields=["status"],
+                condition=Q(status="running"),
+                name="only_one_running_scan",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Scan {self.pk} ({self.status})"
+
+    @property
+    def progress_percent(self) -> int | None:
+        if not self.customers_expected:
+            return None
+        return min(100, round(100 * self.customers_seen / self.customers_expected))
+
+
+class FollowUpStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    CONTACTED = "contacted", "Contacted"
+    RESOLVED = "resolved", "Resolved"
+
+
+class FailedBinding(models.Model):
+    """A customer whose default token failed to bind (or waits in 3-D Secure), as last seen.
+
+    One row per customer, kept when the binding stops failing (``resolved_at`` is set) so
+    finance's follow-up history is not lost.
+    """
+
+    uuid = models.CharField("Wonder uuid", max_length=64, unique=True)
+    reference_number = models.CharField(max_length=200)
+    name = models.CharField(max_length=300, blank=True)
+    email = models.CharField(max_length=300, blank=True)
+    dial_code = models.CharField(max_length=16, blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    linked_source_type = models.CharField("Source type", max_length=16)
+    token_type = models.CharField(max_length=64, blank=True)
+    state = models.CharField(max_length=64, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    # Masked by the client: at most the first 6 and last 4 digits.
+    card_number = models.CharField("Card", max_length=32, blank=True)
+    card_brand = models.CharField(max_length=64, blank=True)
+    # A digest of the fields above, so a re-scan only rewrites rows that changed.
+    fingerprint = models.CharField(max_length=64)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    last_scan = models.ForeignKey(ScanRun, on_delete=models.PROTECT, related_name="+")
+    # The scan that found it failing after it was not (new, or failing again after resolving).
+    new_in_scan = models.ForeignKey(ScanRun, on_delete=models.PROTECT, related_name="+")
+    followup_status = models.CharField(
+        "Follow-up", max_length=16, choices=FollowUpStatus, default=FollowUpStatus.OPEN
+    )
+    followup_note = models.TextField(blank=True)
+    followup_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    followup_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at", "pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["resolved_at", "error_code"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference_number} ({self.state})"
+
+    @property
+    def phone_display(self) -> str:
+        return " ".join(part for part in (self.dial_code, self.phone) if part)
+
+
+class FollowUpChange(models.Model):
+    """Every follow-up change, so who said what, and when, outlives the next edit."""
+
+    binding = models.ForeignKey(FailedBinding, on_delete=models.CASCADE, related_name="changes")
+    status = models.CharField(max_length=16, choices=FollowUpStatus)
+    note = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.binding_id}: {self.status}"
+
+
+class ErrorCodeNote(models.Model):
+    """What a Wonder bind error code means, in plain words, and what finance does next.
+
+    Written by admins from Wonder's answers; the dashboard never invents a meaning.
+    """
+
+    code = models.CharField(max_length=64, unique=True)
+    meaning = models.TextField()
+    next_step = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class BindingExport(models.Model):
+    """Who exported which failed bindings, when, how many rows and with which filters."""
+
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    exported_at = models.DateTimeField(auto_now_add=True)
+    file_format = models.CharField(max_length=8)
+    filters = models.JSONField(default=dict)
+    row_count = models.PositiveIntegerField()
+    truncated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-exported_at", "-pk"]
+        default_permissions = ("view",)
+
+    def __str__(self) -> str:
+        return f"{self.file_format} export of {self.row_count} rows"

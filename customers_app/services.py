@@ -8,21 +8,48 @@ short time so many agents on the same page do not multiply upstream calls.
 from __future__ import annotations
 
 import logging
+import uuid as uuid_module
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
 
+from .binding_report import (
+    binding_export_record,
+    failed_binding_get,
+    failed_binding_queryset,
+    failed_binding_summary,
+    followup_update,
+    report_status_get,
+)
+from .binding_scan import binding_scan_run, binding_scan_start_in_background
 from .single_flight import single_flight_run
-from .wonder import Customer, CustomerPage, PaymentToken, WonderError, WonderUnavailable
+from .wonder import (
+    Customer,
+    CustomerPage,
+    PaymentToken,
+    WonderError,
+    WonderNotFound,
+    WonderUnavailable,
+)
 from .wonder.factory import wonder_client
 from .wonder.records import LINKED_SOURCE_TYPES
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
     "PAGE_SIZE_CHOICES",
+    "CustomerListing",
     "PageResult",
+    "customer_find",
+    "binding_export_record",
+    "binding_scan_run",
+    "binding_scan_start_in_background",
+    "failed_binding_get",
+    "failed_binding_queryset",
+    "failed_binding_summary",
+    "followup_update",
+    "report_status_get",
     "customer_get",
     "customer_get_by_reference",
     "customer_list",
@@ -136,17 +163,102 @@ def _age_seconds(page: CustomerPage) -> float:
     return (datetime.now(UTC) - page.fetched_at).total_seconds()
 
 
+@dataclass(frozen=True)
+class CustomerListing:
+    """One page of the customer list as an agent sees it, with what paging needs to know.
+
+    ``total`` is Wonder's X-Total-Entries when sent. Without it, ``has_next`` still tells
+    whether a next page exists: the page was asked for with one row more than it shows.
+    """
+
+    customers: tuple[Customer, ...]
+    page: int
+    page_size: int
+    linked_source_type: str | None
+    total: int | None
+    has_next: bool
+    fetched_at: datetime
+    request_id: str = ""
+    # Set when Wonder could not be asked and an older cached copy is shown instead.
+    stale_because: WonderUnavailable | None = None
+
+    @property
+    def is_stale(self) -> bool:
+        return self.stale_because is not None
+
+    @property
+    def first_row(self) -> int:
+        """Position (from 1) of the first row shown, or 0 when the page is empty."""
+        return (self.page - 1) * self.page_size + 1 if self.customers else 0
+
+    @property
+    def last_row(self) -> int:
+        return (self.page - 1) * self.page_size + len(self.customers)
+
+    @property
+    def page_count(self) -> int | None:
+        """Number of pages when Wonder sent a total, else None (lazy paging)."""
+        if self.total is None:
+            return None
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def is_out_of_range(self) -> bool:
+        """A page past the end: worth saying so, with a way back, rather than "no customers"."""
+        return self.page > 1 and not self.customers
+
+
 def customer_list(
     *, linked_source_type: str | None = None, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE
-) -> PageResult:
-    """Page ``page`` (from 1) of customers, ``page_size`` capped to what the UI offers."""
+) -> CustomerListing:
+    """Page ``page`` (from 1) of customers, ``page_size`` capped to what the UI offers.
+
+    One upstream request per page, whether or not Wonder sends a total: it is always asked
+    for ``page_size + 1`` rows, and the extra row only says that a next page exists.
+    """
     page = max(1, page)
     page_size = min(max(1, page_size), MAX_UI_PAGE_SIZE)
-    return customer_page_get(
+    result = customer_page_get(
         linked_source_type=normalise_linked_source_type(linked_source_type),
         offset=(page - 1) * page_size,
-        limit=page_size,
+        limit=page_size + 1,
     )
+    fetched = result.page
+    return CustomerListing(
+        customers=fetched.customers[:page_size],
+        page=page,
+        page_size=page_size,
+        linked_source_type=fetched.linked_source_type,
+        total=fetched.total,
+        has_next=len(fetched.customers) > page_size,
+        fetched_at=fetched.fetched_at,
+        request_id=fetched.request_id,
+        stale_because=result.stale_because,
+    )
+
+
+def customer_find(*, query: str) -> Customer:
+    """The customer a pasted Wonder uuid or reference number names (exact match only).
+
+    A uuid-shaped value is tried as a uuid first, then as a reference number (a merchant may
+    use uuids as its own numbers); anything else only as a reference number.
+    Raises ``WonderNotFound`` when neither finds one.
+    """
+    query = query.strip()
+    if _looks_like_uuid(query):
+        try:
+            return customer_get(uuid=query)
+        except WonderNotFound:
+            pass
+    return customer_get_by_reference(reference_number=query)
+
+
+def _looks_like_uuid(value: str) -> bool:
+    try:
+        uuid_module.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def customer_get(*, uuid: str) -> Customer:

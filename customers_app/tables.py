@@ -1,33 +1,169 @@
-"""django-tables2 tables over customer records."""
+"""django-tables2 tables over customer records and the failed bindings report."""
 
 import django_tables2 as tables
+from django.urls import NoReverseMatch, reverse
 
-__all__ = ["CustomerTable"]
+from . import display
+from .column_choice import table_register
+from .models import FailedBinding
+
+__all__ = [
+    "CUSTOMER_TABLE_KEY",
+    "FAILED_BINDING_TABLE_KEY",
+    "CustomerTable",
+    "FailedBindingTable",
+    "customer_detail_url",
+]
+
+CUSTOMER_TABLE_KEY = "customers"
+FAILED_BINDING_TABLE_KEY = "failed_bindings"
+
+
+def customer_detail_url(record) -> str | None:
+    """The detail page of a customer, or no link when Wonder sent a uuid no URL can hold."""
+    try:
+        return reverse("customers:detail", kwargs={"uuid": record.uuid})
+    except NoReverseMatch:
+        return None
 
 
 class CustomerTable(tables.Table):
-    """One page of customers. Not sortable: Wonder has no sort parameter, and sorting one
-    page in memory would misrepresent the order of the whole list."""
+    """One page of customers.
 
-    name = tables.Column(verbose_name="Name")
+    Not sortable: Wonder has no sort parameter, and sorting one page in memory would
+    misrepresent the order of the whole list.
+    """
+
+    # empty_values=(): a customer without a name still gets a link to its page.
+    name = tables.Column(verbose_name="Name", linkify=customer_detail_url, empty_values=())
     email = tables.Column(verbose_name="Email")
-    phone = tables.Column(verbose_name="Phone", accessor="phone_display")
+    phone = tables.Column(
+        verbose_name="Phone", accessor="phone_display", attrs={"td": {"class": "text-nowrap"}}
+    )
     reference_number = tables.Column(verbose_name="Reference number")
     uuid = tables.Column(verbose_name="Wonder uuid")
+    default_payment_method = tables.Column(verbose_name="Default method")
     token_type = tables.Column(
         verbose_name="Token type", accessor="default_payment_token__token_type"
     )
-    token_state = tables.Column(verbose_name="Token state", accessor="default_payment_token__state")
+    token_state = tables.Column(
+        verbose_name="Token state", accessor="default_payment_token", empty_values=()
+    )
+    is_default = tables.Column(
+        verbose_name="Default", accessor="default_payment_token", empty_values=()
+    )
+    card = tables.Column(
+        verbose_name="Card", accessor="default_payment_token__credit_card", empty_values=()
+    )
     bind_error = tables.Column(
         verbose_name="Bind error", accessor="default_payment_token", empty_values=()
     )
 
     class Meta:
         orderable = False
-        attrs = {"class": "table table-sm table-hover"}
+        attrs = {"class": "table table-sm table-hover align-middle customer-table"}
         empty_text = "No customers on this page."
+        # Shown until a user picks columns; uuid and method are there for the curious.
+        default_columns = (
+            "name",
+            "email",
+            "phone",
+            "reference_number",
+            "uuid",
+            "token_type",
+            "token_state",
+            "card",
+            "bind_error",
+        )
+
+    def render_name(self, value) -> str:
+        return value or "(no name)"
+
+    def render_uuid(self, value):
+        return display.uuid_with_copy(value)
+
+    def render_token_state(self, value):
+        return display.token_state_badge(value)
+
+    def render_is_default(self, value) -> str:
+        if value is None:
+            return display.EMPTY
+        return "Yes" if value.is_default else "No"
+
+    def render_card(self, value):
+        return display.card_summary(value)
 
     def render_bind_error(self, value) -> str:
-        if value is None or not value.has_bind_error:
-            return "—"
-        return ": ".join(part for part in (value.error_code, value.error_msg) if part)
+        return display.bind_error_text(value) or display.EMPTY
+
+
+table_register(
+    key=CUSTOMER_TABLE_KEY, table_class=CustomerTable, permission="customers_app.view_customers"
+)
+
+
+class FailedBindingTable(tables.Table):
+    """The failed bindings report: one row per failing default token, from the database.
+
+    ``Meta.fields`` lists every column a user may pick, ``Meta.sequence`` their order; the
+    export writes the visible ones in that order.
+    """
+
+    reference_number = tables.Column(verbose_name="Reference number")
+    name = tables.Column(verbose_name="Name")
+    email = tables.Column(verbose_name="Email")
+    phone = tables.Column(
+        verbose_name="Phone", accessor="phone_display", order_by=("dial_code", "phone")
+    )
+    linked_source_type = tables.Column(verbose_name="Source type")
+    token_type = tables.Column(verbose_name="Token type")
+    state = tables.Column(verbose_name="State")
+    error_code = tables.Column(verbose_name="Error code")
+    error_message = tables.Column(verbose_name="Wonder's message")
+    error_meaning = tables.Column(verbose_name="What it means", orderable=False)
+    error_next_step = tables.Column(verbose_name="Next step", orderable=False)
+    card_number = tables.Column(verbose_name="Card")
+    card_brand = tables.Column(verbose_name="Card brand")
+    first_seen_at = tables.DateTimeColumn(verbose_name="First seen", format="Y-m-d H:i")
+    last_seen_at = tables.DateTimeColumn(verbose_name="Last seen", format="Y-m-d H:i")
+    resolved_at = tables.DateTimeColumn(verbose_name="Resolved", format="Y-m-d H:i")
+    followup_status = tables.Column(verbose_name="Follow-up")
+    followup_note = tables.Column(verbose_name="Follow-up note", orderable=False)
+    followup_by = tables.Column(verbose_name="Follow-up by", accessor="followup_by__username")
+    followup_at = tables.DateTimeColumn(verbose_name="Follow-up at", format="Y-m-d H:i")
+    actions = tables.LinkColumn(
+        "customers:failed_binding_followup",
+        args=[tables.A("pk")],
+        text="Follow up",
+        verbose_name="Follow-up link",
+        orderable=False,
+        empty_values=(),
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        model = FailedBinding
+        fields = (
+            "reference_number", "name", "email", "phone", "linked_source_type", "token_type",
+            "state", "error_code", "error_message", "error_meaning", "error_next_step",
+            "card_number", "card_brand", "first_seen_at", "last_seen_at", "resolved_at",
+            "followup_status", "followup_note", "followup_by", "followup_at",
+        )  # fmt: skip
+        sequence = (*fields, "actions")
+        # What a new user sees; the rest is one tick away in the column chooser.
+        default_columns = (
+            "reference_number", "name", "email", "phone", "linked_source_type", "token_type",
+            "state", "error_code", "error_message", "error_meaning", "error_next_step",
+            "card_number", "first_seen_at", "followup_status", "actions",
+        )  # fmt: skip
+        exclude = ("id", "uuid", "dial_code", "fingerprint", "last_scan", "new_in_scan")
+        attrs = {"class": "table table-sm table-hover"}
+        empty_text = "No failed bindings match these filters."
+        template_name = "django_tables2/bootstrap5.html"
+
+
+table_register(
+    key=FAILED_BINDING_TABLE_KEY,
+    table_class=FailedBindingTable,
+    permission="customers_app.view_failed_bindings",
+)

@@ -51,9 +51,9 @@ keepalive = _number("GUNICORN_KEEPALIVE", 75)
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# The request id (the balancer's X-Request-ID, or one RequestIdMiddleware made, sent back
-# in the answer) ties a slow page to the balancer's log; pid shows which worker served it;
-# %(M)s is the duration in milliseconds.
+# The request id (the balancer's X-Request-ID when it is a UUID, else one the dashboard made,
+# see accounts.middleware.RequestIdMiddleware) ties a slow page to the balancer's log and to
+# the app's log lines; pid shows which worker served it; %(M)s is the duration in ms.
 access_log_format = (
     '%(h)s "%(r)s" %(s)s %(b)s %(M)sms pid=%(p)s request_id=%({x-request-id}o)s user_agent="%(a)s"'
 )

@@ -5,6 +5,7 @@ once, here, at start-up. Nothing else in the project reads ``os.environ``.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,22 +70,31 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tables2",
     "django_filters",
+    "axes",
+    "csp",
+    "accounts",
     "customers_app",
 ]
 
 MIDDLEWARE = [
-    # First, so every answer (static files and errors included) carries its X-Request-ID.
-    "dashboard.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Right after SecurityMiddleware: static files are answered before sessions or auth run.
+    # Right after SecurityMiddleware: static files are answered before anything below runs,
+    # so they keep WhiteNoise's far-future cache headers; everything below is a dashboard page.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "accounts.middleware.RequestIdMiddleware",
+    "accounts.middleware.NoStoreMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before LoginRequiredMiddleware: an expired session is logged out, then sent to login.
+    "accounts.middleware.SessionLifetimeMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "dashboard.urls"
@@ -153,6 +163,73 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "customers:list"
 LOGOUT_REDIRECT_URL = "login"
 
+# --- Accounts, sessions and login protection ----------------------------------------------
+# Axes checks the lockout first; ModelBackend then checks the password (and refuses inactive
+# users on every request, which is what ends a deactivated user's sessions).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env_number("AXES_FAILURE_LIMIT", 5, int))
+AXES_COOLOFF_TIME = timedelta(minutes=env_number("AXES_COOLOFF_MINUTES", 15))
+# Lock the username+IP pair: one attacker cannot lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = os.environ.get("AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler")
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "accounts.request_context.client_ip_address"
+# How many reverse proxies append to X-Forwarded-For in front of the dashboard (0: none, the
+# client address is REMOTE_ADDR). Wrong here means lockouts and audit hit the proxy's IP.
+TRUSTED_PROXY_COUNT = int(env_number("TRUSTED_PROXY_COUNT", 0, int))
+
+SESSION_IDLE_TIMEOUT = int(env_number("SESSION_IDLE_MINUTES", 30) * 60)
+SESSION_ABSOLUTE_LIFETIME = int(env_number("SESSION_LIFETIME_HOURS", 12) * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_LIFETIME
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# Templates carry the CSRF token (forms, and a <meta> tag for htmx), so no script needs the
+# cookie.
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Hardening: transport, headers, content security policy -------------------------------
+# Secure by default; development (DEBUG) relaxes only what plain-http localhost needs.
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(env_number("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, int))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip()
+    for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",")
+    if origin.strip()
+]
+
+# django-csp 4. No inline script or style anywhere: JS and CSS are static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Hong_Kong")
 USE_I18N = True
@@ -166,7 +243,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # names an uncollected file fails loudly rather than shipping a stale stylesheet.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "dashboard.static_storage.HashedStaticFilesStorage"},
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
@@ -206,13 +283,40 @@ WONDER_BREAKER_COOLDOWN = env_number("WONDER_BREAKER_COOLDOWN", 30.0)
 # before asking Wonder itself. Past the time budget the other worker has surely given up.
 WONDER_SINGLE_FLIGHT_WAIT = env_number("WONDER_SINGLE_FLIGHT_WAIT", WONDER_TIME_BUDGET + 2)
 
+# Every line carries the request id and user; the redaction filter sits on the handler, so
+# no token value or card number is written whichever logger it came through.
+# --- Failed bindings scan ----------------------------------------------------------------
+# Pages of customers in flight at once during a scan (each is one request of up to 1000 rows).
+BINDING_SCAN_CONCURRENCY = int(env_number("BINDING_SCAN_CONCURRENCY", 8, int))
+BINDING_SCAN_PAGE_SIZE = int(env_number("BINDING_SCAN_PAGE_SIZE", 1000, int))
+# The report starts a scan by itself (and says the data is stale) once the last complete
+# scan is older than this; 0 turns the automatic scan off (cron then runs scan_bindings).
+BINDING_SCAN_MAX_AGE_SECONDS = int(env_number("BINDING_SCAN_MAX_AGE_SECONDS", 6 * 3600, int))
+# A running scan whose heartbeat is older than this died with its process.
+BINDING_SCAN_STALE_SECONDS = int(env_number("BINDING_SCAN_STALE_SECONDS", 120, int))
+# Exports above this many rows are cut here, and the file and the page say so.
+BINDING_EXPORT_MAX_ROWS = int(env_number("BINDING_EXPORT_MAX_ROWS", 50_000, int))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    "filters": {
+        "request_context": {"()": "accounts.log_filters.RequestContextFilter"},
+        "redact_secrets": {"()": "accounts.log_filters.SecretRedactionFilter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {
+            "format": "%(asctime)s %(levelname)s %(name)s request_id=%(request_id)s "
+            "user=%(user)s %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_context", "redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

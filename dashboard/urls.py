@@ -1,11 +1,29 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
+
+# Only the account pages the dashboard uses: no password reset by e-mail (there is no mail
+# set up, and an admin resets passwords).
+account_patterns = [
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password_change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]
 
 urlpatterns = [
     path("", include("dashboard.health")),
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False)),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(account_patterns)),
     path("customers/", include("customers_app.urls")),
+    path("audit/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Every refusal is recorded, and a user without a role gets the "ask an admin" page.
+handler403 = "accounts.views.permission_denied_view"

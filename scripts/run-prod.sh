@@ -15,6 +15,11 @@ export ALLOWED_HOSTS=${ALLOWED_HOSTS:-127.0.0.1,localhost}
 
 if [ -z "${WONDER_APP_ID:-}" ]; then
   export WONDER_BASE_URL=${WONDER_BASE_URL:-http://127.0.0.1:$SANDBOX_PORT}
+  # Local sandbox profile over plain http: no https redirect, cookies allowed over http.
+  # A deployment sits behind TLS and keeps the secure defaults (README "Deploying").
+  export SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-false}
+  export SESSION_COOKIE_SECURE=${SESSION_COOKIE_SECURE:-false}
+  export CSRF_COOKIE_SECURE=${CSRF_COOKIE_SECURE:-false}
   if [ -z "${SECRET_KEY:-}" ]; then
     # Sandbox data only: a throwaway key per start is fine (everyone logs in again).
     SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(50))')

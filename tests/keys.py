@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from customers_app.wonder.signing import generate_key_pair
 
 __all__ = ["KeyPair", "new_key_pair"]
 
@@ -17,14 +16,5 @@ class KeyPair:
 
 
 def new_key_pair() -> KeyPair:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return KeyPair(
-        private_pem=key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        ),
-        public_pem=key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        ),
-    )
+    private_pem, public_pem = generate_key_pair()
+    return KeyPair(private_pem=private_pem, public_pem=public_pem)

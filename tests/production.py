@@ -115,6 +115,10 @@ def start_production_servers(
         "SECRET_KEY": f"scale-out-test-{uuid.uuid4().hex}",
         "DEBUG": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain http on 127.0.0.1: no redirect to https, cookies over http.
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
         "DATABASE_URL": f"sqlite:///{workdir / 'dashboard.sqlite3'}",
         "STATIC_ROOT": str(workdir / "static"),
         "DASHBOARD_VAR_DIR": str(workdir),

@@ -16,6 +16,7 @@ __all__ = ["main"]
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """Parse the command line; every SANDBOX_* setting has a flag that overrides it."""
     parser = argparse.ArgumentParser(
         prog="python -m wonder_sandbox",
         description="Embedded stand-in for Wonder's Open API (customers, payment tokens, echo).",

@@ -70,6 +70,7 @@ class SandboxApp:
         return [body]
 
     def _serve_wonder(self, request: Request) -> Response:
+        """Answer a Wonder API request, applying faults in the order the module doc lists."""
         self.counter.record(request.path)
         faults = self.faults.current
         if faults.fault == "down":

@@ -52,11 +52,13 @@ def handle_control(request: Request, *, faults: FaultSwitch, counter: RequestCou
 
 
 def _require_method(request: Request, method: str) -> None:
+    """Raise E000405 unless the request uses ``method``."""
     if request.method != method:
         raise ApiError(METHOD_NOT_ALLOWED, f"Method {request.method} not allowed; use {method}")
 
 
 def _stats(counter: RequestCounter) -> dict[str, Any]:
+    """The body of /__sandbox__/stats."""
     counts = counter.snapshot()
     return {"requests": counts, "total": sum(counts.values())}
 

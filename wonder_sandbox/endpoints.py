@@ -112,6 +112,7 @@ def _whole_number(name: str, raw: str | None, default: int) -> int:
 
 
 def _customer_list(store: CustomerStore, request: Request) -> Response:
+    """GET customers: one page, filtered by source type, with the total in a header."""
     query = _query(request, ("limit", "offset", "linked_source_type"))
     limit = _whole_number("limit", query.get("limit"), DEFAULT_LIMIT)
     if not 1 <= limit <= MAX_LIMIT:
@@ -129,7 +130,10 @@ def _customer_list(store: CustomerStore, request: Request) -> Response:
 
 
 def _by_uuid(uuid: str) -> Handler:
+    """A handler answering the customer with this Wonder uuid."""
+
     def handler(store: CustomerStore, request: Request) -> Response:
+        """Answer the request; no query parameters are accepted here."""
         _query(request, ())
         customer = store.by_uuid(uuid)
         if customer is None:
@@ -140,7 +144,10 @@ def _by_uuid(uuid: str) -> Handler:
 
 
 def _by_reference(reference: str) -> Handler:
+    """A handler answering the customer with this (decoded) merchant reference number."""
+
     def handler(store: CustomerStore, request: Request) -> Response:
+        """Answer the request; no query parameters are accepted here."""
         _query(request, ())
         customer = store.by_reference(reference)
         if customer is None:
@@ -151,7 +158,10 @@ def _by_reference(reference: str) -> Handler:
 
 
 def _payment_tokens(uuid: str) -> Handler:
+    """A handler answering the saved tokens of the customer with this uuid."""
+
     def handler(store: CustomerStore, request: Request) -> Response:
+        """Answer the request; only ``token_type`` may narrow it."""
         query = _query(request, ("token_type",))
         wanted = _token_types(query.get("token_type"))
         tokens = store.payment_tokens(uuid)
@@ -178,6 +188,7 @@ def _token_types(raw: str | None) -> set[str]:
 
 
 def _echo(store: CustomerStore, request: Request) -> Response:
+    """POST echo: answer the body's message, proving the signature covered the body."""
     _query(request, ())
     try:
         body = json.loads(request.body)

@@ -46,6 +46,7 @@ class Draws:
         self._refill()
 
     def _refill(self) -> None:
+        """Load the next sixteen words of the stream."""
         block = self._digest.digest()
         # Feeding the block back in extends the stream for the rare record needing > 16 words.
         self._digest.update(block)

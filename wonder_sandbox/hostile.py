@@ -81,6 +81,7 @@ def _set(**fields: Any) -> Patch:
     """A patch that overwrites top-level customer fields."""
 
     def patch(customer: dict[str, Any], seed: int, index: int) -> None:
+        """Overwrite the fields."""
         customer.update(fields)
 
     return patch
@@ -96,6 +97,7 @@ def _default_token(
     """
 
     def patch(customer: dict[str, Any], seed: int, index: int) -> None:
+        """Replace the default token."""
         token = build_token(
             seed=seed,
             index=index,
@@ -114,11 +116,13 @@ def _default_token(
 
 
 def _no_token_key(customer: dict[str, Any], seed: int, index: int) -> None:
+    """Drop both token keys, the "absent" form of a customer without a token."""
     customer.pop("default_payment_method", None)
     customer.pop("default_payment_token", None)
 
 
 def _extra_fields(customer: dict[str, Any], seed: int, index: int) -> None:
+    """Add fields the documented schema does not have, which a client must ignore."""
     customer["created_at"] = "2023-11-02T08:15:00Z"
     customer["loyalty_points"] = 12345678901234567890  # past 2**53: JS would round it
     customer["metadata"] = {"vip": True, "tags": ["gold", "<b>bold</b>"], "nested": {"a": [1]}}

@@ -43,11 +43,13 @@ def _as_uuid4(value: int) -> int:
 
 
 def _format_uuid(value: int) -> str:
+    """The canonical 8-4-4-4-12 lowercase text of a 128-bit value."""
     text = f"{value:032x}"
     return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _index_mask(high_bits: int) -> int:
+    """The 40-bit mask hiding the index, derived from the uuid's hash bits."""
     # Multiplicative mixing, so consecutive customers' uuids do not share their low digits.
     return (high_bits * _GOLDEN >> 64) & _INDEX_MASK
 

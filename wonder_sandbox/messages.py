@@ -62,6 +62,7 @@ def _raw_path(environ: dict[str, Any]) -> str:
 
 
 def _read_body(environ: dict[str, Any]) -> bytes:
+    """The request body, refused with E000413 above MAX_BODY_BYTES."""
     try:
         length = int(environ.get("CONTENT_LENGTH") or 0)
     except ValueError:

@@ -60,6 +60,7 @@ def mask_card_number(prefix: str, last_four: str, length: int) -> str:
 
 
 def _credit_card(draws: Draws, *, holder_name: str, expired: bool) -> dict[str, str]:
+    """The masked card details of a CreditCard token; an expired one for error 54."""
     brand, _, prefixes, length = draws.weighted(CARD_BRANDS)
     exp_year = 2021 + draws.below(4) if expired else 2025 + draws.below(7)
     return {

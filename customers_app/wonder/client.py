@@ -123,7 +123,7 @@ class WonderClient:
             query.append(("linked_source_type", linked_source_type))
         answer = self._get(CUSTOMERS_PATH, query)
         return CustomerPage(
-            customers=parse_customer_list(answer.payload),
+            customers=_parsed(answer, parse_customer_list),
             offset=offset,
             limit=limit,
             total=_total_entries(answer.headers),
@@ -135,17 +135,17 @@ class WonderClient:
     def get_customer(self, *, uuid: str) -> Customer:
         """One customer by Wonder's uuid; ``WonderNotFound`` when there is none."""
         answer = self._get(f"{CUSTOMERS_PATH}/{_segment(uuid)}", [])
-        return parse_single_customer(answer.payload)
+        return _parsed(answer, parse_single_customer)
 
     def get_customer_by_reference(self, *, reference_number: str) -> Customer:
         """One customer by the merchant's own reference number."""
         answer = self._get(f"{CUSTOMERS_PATH}/ref/{_segment(reference_number)}", [])
-        return parse_single_customer(answer.payload)
+        return _parsed(answer, parse_single_customer)
 
     def list_payment_tokens(self, *, uuid: str) -> tuple[PaymentToken, ...]:
         """All saved payment tokens of one customer (token values dropped)."""
         answer = self._get(f"{CUSTOMERS_PATH}/{_segment(uuid)}/payment_tokens", [])
-        return parse_payment_tokens(answer.payload)
+        return _parsed(answer, parse_payment_tokens)
 
     # --- transport -------------------------------------------------------------------------
 
@@ -295,6 +295,15 @@ class WonderClient:
 
 
 _NOT_JSON = object()
+
+
+def _parsed(answer: UpstreamResponse, parser: Callable[[Any], Any]) -> Any:
+    """``parser(answer.payload)``; a shape error carries the request id, so it can be quoted."""
+    try:
+        return parser(answer.payload)
+    except WonderBadResponse as error:
+        error.request_id = error.request_id or answer.request_id
+        raise
 
 
 def _decode(response: requests.Response) -> Any:

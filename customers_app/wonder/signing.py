@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 __all__ = [
     "ALGORITHM",
     "SignedHeaders",
+    "generate_key_pair",
     "load_private_key",
     "new_nonce",
     "request_time",
@@ -43,6 +44,23 @@ class SignedHeaders:
 
     def as_dict(self) -> dict[str, str]:
         return {"Credential": self.credential, "Nonce": self.nonce, "Signature": self.signature}
+
+
+def generate_key_pair() -> tuple[bytes, bytes]:
+    """A new 2048-bit RSA pair as (private PKCS#8 PEM, public SubjectPublicKeyInfo PEM).
+
+    The public half is what a merchant uploads to Wonder when creating an AppID.
+    """
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    public_pem = key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return private_pem, public_pem
 
 
 def load_private_key(pem: bytes) -> rsa.RSAPrivateKey:

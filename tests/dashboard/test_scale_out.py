@@ -70,7 +70,7 @@ def test_twenty_agents_on_two_app_servers_make_one_upstream_request(app_servers,
         lines = [line for line in server.access_log().splitlines() if "/customers/?page=3 " in line]
         assert len(lines) == 10
         # Each access-log line names its request by id.
-        assert all(re.search(r"request_id=[0-9a-f]{32}\b", line) for line in lines)
+        assert all(re.search(r"request_id=[0-9a-f-]{36}\b", line) for line in lines)
 
 
 def test_an_open_circuit_on_one_app_server_is_seen_by_the_other(app_servers, sandbox):

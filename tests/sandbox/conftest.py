@@ -6,6 +6,8 @@ not shadow the dashboard's fixtures of the same idea.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -14,6 +16,8 @@ from wonder_sandbox.config import SandboxConfig
 from wonder_sandbox.server import RunningSandbox, start_in_thread
 
 from .signer import WonderTestClient
+
+__all__: list[str] = []  # fixtures only; pytest finds them by name
 
 # Enough for many pages of each source type and every hostile index (all below 31).
 TEST_CUSTOMERS = 2000
@@ -43,7 +47,7 @@ def sandbox_config(sandbox_public_pem: bytes) -> SandboxConfig:
 
 
 @pytest.fixture(scope="session")
-def shared_sandbox(sandbox_config: SandboxConfig):
+def shared_sandbox(sandbox_config: SandboxConfig) -> Iterator[RunningSandbox]:
     """One sandbox over real HTTP for the whole session (starting one is cheap, but not free)."""
     running = start_in_thread(sandbox_config)
     yield running
@@ -51,7 +55,7 @@ def shared_sandbox(sandbox_config: SandboxConfig):
 
 
 @pytest.fixture
-def running_sandbox(shared_sandbox: RunningSandbox) -> RunningSandbox:
+def running_sandbox(shared_sandbox: RunningSandbox) -> Iterator[RunningSandbox]:
     """The shared sandbox with start-up faults and zero counts, whatever earlier tests did."""
     shared_sandbox.reset_faults()
     shared_sandbox.reset_counts()

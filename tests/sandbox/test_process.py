@@ -98,14 +98,28 @@ def test_the_process_refuses_to_start_without_a_key():
     assert "SANDBOX_PUBLIC_KEY_FILE is not set" in finished.stderr
 
 
-def test_the_process_announces_itself_and_serves(key_file):
-    process = subprocess.Popen(
+def _start_process(key_file: Path, **variables: str) -> subprocess.Popen:
+    return subprocess.Popen(
         [sys.executable, "-m", "wonder_sandbox", "--host", "127.0.0.1", "--port", "0"],
-        env=_sandbox_env(SANDBOX_PUBLIC_KEY_FILE=str(key_file), SANDBOX_CUSTOMERS="1234"),
+        env=_sandbox_env(SANDBOX_PUBLIC_KEY_FILE=str(key_file), **variables),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def _stop_process(process: subprocess.Popen) -> str:
+    """Terminate the process we started and return what it wrote to stderr."""
+    process.terminate()
+    process.wait(timeout=10)
+    stderr = process.stderr.read()
+    process.stdout.close()
+    process.stderr.close()
+    return stderr
+
+
+def test_the_process_announces_itself_and_serves(key_file):
+    process = _start_process(key_file, SANDBOX_CUSTOMERS="1234")
     try:
         line = process.stdout.readline().strip()
         match = re.fullmatch(
@@ -119,9 +133,16 @@ def test_the_process_announces_itself_and_serves(key_file):
             "total": 1,
         }
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        stderr = _stop_process(process)
     # No per-request access log unless SANDBOX_ACCESS_LOG=1.
-    assert "GET /" not in process.stderr.read()
-    process.stdout.close()
-    process.stderr.close()
+    assert "GET /" not in stderr
+
+
+def test_the_access_log_is_written_when_asked_for(key_file):
+    process = _start_process(key_file, SANDBOX_ACCESS_LOG="1")
+    try:
+        base_url = process.stdout.readline().split()[4]
+        assert http_request(base_url + "/__sandbox__/stats").status == 200
+    finally:
+        stderr = _stop_process(process)
+    assert "GET /__sandbox__/stats" in stderr

@@ -2,10 +2,10 @@
 
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.core.management.base import BaseCommand
+
+from customers_app.wonder.signing import generate_key_pair
 
 __all__ = ["Command"]
 
@@ -23,15 +23,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Development keys already exist in {settings.VAR_DIR}.")
             return
         private_path.parent.mkdir(parents=True, exist_ok=True)
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        private_pem = key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-        public_pem = key.public_key().public_bytes(
-            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
-        )
+        private_pem, public_pem = generate_key_pair()
         private_path.write_bytes(private_pem)
         private_path.chmod(0o600)
         public_path.write_bytes(public_pem)

@@ -1,0 +1,58 @@
+"""Remove payment token values and card numbers from any text before it is stored or logged.
+
+The Wonder client already drops token values and masks card numbers, so this is the second
+line: whatever a future bug or a verbose library puts in a log line or an audit event, a
+token value or a full card number never reaches disk.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["REDACTED", "redact_secrets", "redact_value"]
+
+REDACTED = "[REDACTED]"
+
+# Wonder's token values look like ``tok_...``; redact the whole value whatever the context.
+_TOKEN_VALUE = re.compile(r"\btok_[A-Za-z0-9_-]+")
+# "token": "...", 'token': '...', token="..." (JSON, Python reprs, key=value lines).
+_QUOTED_TOKEN_PAIR = re.compile(
+    r"""(?P<key>["']?\btoken["']?\s*[:=]\s*)(?P<quote>["'])(?P<value>.*?)(?P=quote)""",
+    re.IGNORECASE,
+)
+# token=abc123 (unquoted, as in query strings and key=value log lines).
+_BARE_TOKEN_PAIR = re.compile(r"""(?P<key>\btoken\s*=\s*)(?P<value>[^\s"',&;}\]]+)""", re.I)
+# 13 to 19 digits, possibly grouped by single spaces or dashes: every card number length.
+# No Luhn check on purpose: a card-like number that fails Luhn is still not worth the risk.
+_CARD_NUMBER = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+
+
+def redact_secrets(text: str) -> str:
+    """Return ``text`` with token values and 13-19 digit card numbers replaced."""
+    if not text:
+        return text
+    text = _QUOTED_TOKEN_PAIR.sub(
+        lambda match: f"{match['key']}{match['quote']}{REDACTED}{match['quote']}", text
+    )
+    text = _BARE_TOKEN_PAIR.sub(lambda match: f"{match['key']}{REDACTED}", text)
+    text = _TOKEN_VALUE.sub(REDACTED, text)
+    return _CARD_NUMBER.sub(REDACTED, text)
+
+
+def redact_value(value):
+    """Redact strings inside a JSON-like value (dicts, lists, strings), keeping its shape.
+
+    A dict key named ``token`` loses its value whatever the value is.
+    """
+    if isinstance(value, str):
+        return redact_secrets(value)
+    if isinstance(value, dict):
+        return {
+            str(key): REDACTED if str(key).lower() == "token" else redact_value(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [redact_value(item) for item in value]
+    if isinstance(value, int) and not isinstance(value, bool) and 13 <= len(str(abs(value))) <= 19:
+        return REDACTED
+    return value

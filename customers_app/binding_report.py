@@ -1,0 +1,176 @@
+"""The failed bindings report's read side and finance's writes: status, summary, follow-up.
+
+Views call these (through ``services``); nothing here talks to Wonder. The report is what
+the last complete scan found (see ``binding_scan.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from .models import (
+    BindingExport,
+    ErrorCodeNote,
+    FailedBinding,
+    FollowUpChange,
+    FollowUpStatus,
+    ScanRun,
+    ScanStatus,
+)
+
+__all__ = [
+    "BarChart",
+    "ChartBar",
+    "ReportStatus",
+    "ReportSummary",
+    "binding_export_record",
+    "failed_binding_get",
+    "failed_binding_queryset",
+    "failed_binding_summary",
+    "followup_update",
+    "report_status_get",
+]
+
+
+@dataclass(frozen=True)
+class ReportStatus:
+    """Which scan the report shows, whether one is running, and whether the data is old."""
+
+    last_complete: ScanRun | None
+    running: ScanRun | None
+    last_failed: ScanRun | None
+    is_stale: bool
+
+    @property
+    def as_of(self) -> datetime | None:
+        return self.last_complete.finished_at if self.last_complete else None
+
+
+def report_status_get(*, now: datetime | None = None) -> ReportStatus:
+    """The report's scan status; stale when no complete scan is younger than the max age."""
+    now = now or timezone.now()
+    last_complete = ScanRun.objects.filter(status=ScanStatus.COMPLETED).first()
+    running = ScanRun.objects.filter(status=ScanStatus.RUNNING).first()
+    last_failed = ScanRun.objects.filter(status=ScanStatus.FAILED).first()
+    # Only a failure newer than the report is news; an old one was fixed by a later scan.
+    if last_failed and last_complete and last_failed.started_at < last_complete.started_at:
+        last_failed = None
+    max_age = timedelta(seconds=settings.BINDING_SCAN_MAX_AGE_SECONDS or 6 * 3600)
+    is_stale = last_complete is None or now - last_complete.finished_at > max_age
+    return ReportStatus(last_complete, running, last_failed, is_stale)
+
+
+def failed_binding_queryset() -> QuerySet[FailedBinding]:
+    """Every report row, with the admin's plain-language note on its error code beside it."""
+    notes = ErrorCodeNote.objects.filter(code=OuterRef("error_code"))
+    return FailedBinding.objects.annotate(
+        error_meaning=Subquery(notes.values("meaning")[:1]),
+        error_next_step=Subquery(notes.values("next_step")[:1]),
+    ).select_related("followup_by")
+
+
+def failed_binding_get(*, binding_id: int) -> FailedBinding:
+    """One report row (``FailedBinding.DoesNotExist`` when there is none)."""
+    return failed_binding_queryset().get(pk=binding_id)
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str
+    count: int
+    # Bar length as a share of the longest bar, 0-100, for the server-rendered SVG.
+    percent: float
+    y: int
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    bars: tuple[ChartBar, ...]
+
+    @property
+    def height(self) -> int:
+        return max(1, len(self.bars)) * 22
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    total: int
+    new_since_previous: int
+    by_error_code: BarChart
+    by_token_type: BarChart
+
+
+def _chart(title: str, counts: list[tuple[str, int]], *, limit: int = 12) -> BarChart:
+    counts = sorted(counts, key=lambda item: (-item[1], item[0]))[:limit]
+    longest = max((count for _, count in counts), default=0) or 1
+    return BarChart(
+        title,
+        tuple(
+            ChartBar(label, count, round(100 * count / longest, 1), index * 22)
+            for index, (label, count) in enumerate(counts)
+        ),
+    )
+
+
+def failed_binding_summary(*, status: ReportStatus) -> ReportSummary:
+    """Bindings still failing, by error code and token type, and how many are new."""
+    current = FailedBinding.objects.filter(resolved_at__isnull=True)
+    by_code = [
+        (row["error_code"] or f"none ({row['state'] or 'no state'})", row["n"])
+        for row in current.values("error_code", "state").annotate(n=Count("pk"))
+    ]
+    merged: dict[str, int] = {}
+    for label, count in by_code:
+        merged[label] = merged.get(label, 0) + count
+    by_type = [
+        (row["token_type"] or "unknown", row["n"])
+        for row in current.values("token_type").annotate(n=Count("pk"))
+    ]
+    new = 0
+    if status.last_complete is not None:
+        new = current.filter(new_in_scan=status.last_complete).count()
+        # The first scan ever has no previous one: everything it found is not "new".
+        if not ScanRun.objects.filter(
+            status=ScanStatus.COMPLETED, started_at__lt=status.last_complete.started_at
+        ).exists():
+            new = 0
+    return ReportSummary(
+        total=current.count(),
+        new_since_previous=new,
+        by_error_code=_chart("Failing by error code", list(merged.items())),
+        by_token_type=_chart("Failing by token type", by_type),
+    )
+
+
+def followup_update(*, binding: FailedBinding, status: str, note: str, user) -> FollowUpChange:
+    """Set finance's follow-up status and note on a failure, keeping who and when."""
+    if status not in FollowUpStatus.values:
+        raise ValueError(f"Unknown follow-up status {status!r}.")
+    now = timezone.now()
+    with transaction.atomic():
+        FailedBinding.objects.filter(pk=binding.pk).update(
+            followup_status=status, followup_note=note, followup_by=user, followup_at=now
+        )
+        return FollowUpChange.objects.create(
+            binding=binding, status=status, note=note, changed_by=user
+        )
+
+
+def binding_export_record(
+    *, user, file_format: str, filters: dict, row_count: int, truncated: bool
+) -> BindingExport:
+    """Keep who exported what: every export leaves a row."""
+    return BindingExport.objects.create(
+        exported_by=user,
+        file_format=file_format,
+        filters=filters,
+        row_count=row_count,
+        truncated=truncated,
+    )

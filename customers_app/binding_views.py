@@ -1,0 +1,229 @@
+"""The failed bindings report: list, scan progress, "Refresh now", follow-up and export.
+
+Thin, like every view here: read input, call ``services``, render. The rows come from the
+dashboard's database (filled by the scan), never from Wonder directly.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_tables2 import RequestConfig
+
+from . import services
+from .audit import audit_event_record
+from .column_choice import column_choice_get, column_chooser, columns_excluded
+from .exports import EXPORT_FORMATS, csv_lines, table_rows, xlsx_bytes
+from .filters import FailedBindingFilterSet
+from .forms import FollowUpForm
+from .models import FailedBinding
+from .tables import FAILED_BINDING_TABLE_KEY, FailedBindingTable
+
+__all__ = [
+    "binding_scan_progress_view",
+    "binding_scan_refresh_view",
+    "failed_binding_export_view",
+    "failed_binding_followup_view",
+    "failed_binding_report_view",
+]
+
+PER_PAGE = 50
+_PROGRESS_TEMPLATE = "customers_app/_partials/binding_scan_progress.html"
+
+
+def _filters_for_record(request) -> dict[str, str]:
+    """The query as given, trimmed: recorded with exports and in the audit trail."""
+    return {key: value[:200] for key, value in request.GET.items() if value and key != "page"}
+
+
+def _filtered_table(request, *, shown) -> tuple[FailedBindingFilterSet, FailedBindingTable]:
+    """The filter set and the sorted (not yet paged) table of the ``shown`` columns.
+
+    The export builds on this table too, so it writes the columns the user sees, in order.
+    """
+    filterset = FailedBindingFilterSet(request.GET, queryset=services.failed_binding_queryset())
+    table = FailedBindingTable(filterset.qs, exclude=columns_excluded(FailedBindingTable, shown))
+    RequestConfig(request, paginate=False).configure(table)
+    if table.order_by:
+        # A tie-breaker on every sort: otherwise rows that tie come back in a different
+        # order per query, which skips or repeats rows from page to page.
+        queryset = table.data.data
+        table.data.data = queryset.order_by(*queryset.query.order_by, "pk")
+    return filterset, table
+
+
+def _paginate(request, table: FailedBindingTable) -> None:
+    """Page the table; a bad or too-large page number shows the first or last page."""
+    try:
+        table.paginate(page=request.GET.get("page", 1), per_page=PER_PAGE)
+    except PageNotAnInteger:
+        table.paginate(page=1, per_page=PER_PAGE)
+    except EmptyPage:
+        table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
+
+
+def _auto_refresh(status) -> object:
+    """Start a background scan when the report is too old (and none is running)."""
+    if settings.BINDING_SCAN_MAX_AGE_SECONDS <= 0 or status.running is not None:
+        return status
+    if not status.is_stale:
+        return status
+    services.binding_scan_start_in_background(trigger="automatic")
+    return services.report_status_get()
+
+
+@require_GET
+@permission_required("customers_app.view_failed_bindings", raise_exception=True)
+def failed_binding_report_view(request):
+    """The report: scan status, summary charts, filters and the table of failing bindings."""
+    status = _auto_refresh(services.report_status_get())
+    shown, column_form = column_chooser(
+        request=request, table_class=FailedBindingTable, table_key=FAILED_BINDING_TABLE_KEY
+    )
+    filterset, table = _filtered_table(request, shown=shown)
+    _paginate(request, table)
+    audit_event_record(
+        request=request,
+        action="failed_bindings.view",
+        detail={"filters": _filters_for_record(request), "rows": table.paginator.count},
+    )
+    context = {
+        "filterset": filterset,
+        "table": table,
+        "column_form": column_form,
+        "status": status,
+        "export_cap": settings.BINDING_EXPORT_MAX_ROWS,
+    }
+    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "binding-table":
+        return render(request, "customers_app/_partials/failed_binding_table.html", context)
+    context["summary"] = services.failed_binding_summary(status=status)
+    return render(request, "customers_app/failed_bindings.html", context)
+
+
+@require_GET
+@permission_required("customers_app.view_failed_bindings", raise_exception=True)
+def binding_scan_progress_view(request):
+    """The progress partial HTMX polls while a scan runs; reloads the page when it ends."""
+    status = services.report_status_get()
+    response = render(request, _PROGRESS_TEMPLATE, {"status": status})
+    watched = request.GET.get("watching", "")
+    if status.running is None and watched.isdigit():
+        # The scan this page was watching has ended: show its result.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@permission_required("customers_app.run_binding_scan", raise_exception=True)
+@require_POST
+def binding_scan_refresh_view(request):
+    """Start a scan in the background, or join the one already running."""
+    run, started = services.binding_scan_start_in_background(trigger="button")
+    audit_event_record(
+        request=request,
+        action="failed_bindings.scan",
+        target=f"scan:{run.pk}",
+        detail={"joined_running_scan": not started},
+    )
+    if started:
+        messages.info(request, "Scan started. The report updates when it has finished.")
+    else:
+        messages.info(request, "A scan is already running; this page follows its progress.")
+    return redirect("customers:failed_bindings")
+
+
+@permission_required("customers_app.change_followup", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def failed_binding_followup_view(request, binding_id: int):
+    """Show one failure with its follow-up history, and change its follow-up."""
+    try:
+        binding = services.failed_binding_get(binding_id=binding_id)
+    except FailedBinding.DoesNotExist:
+        raise Http404("No such failed binding.") from None
+    form = FollowUpForm(
+        request.POST or None,
+        initial={"status": binding.followup_status, "note": binding.followup_note},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.followup_update(
+            binding=binding,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            user=request.user,
+        )
+        audit_event_record(
+            request=request,
+            action="failed_bindings.followup",
+            target=f"customer:{binding.uuid}",
+            detail={"status": form.cleaned_data["status"]},
+        )
+        messages.success(request, f"Follow-up of {binding.reference_number} saved.")
+        return redirect("customers:failed_bindings")
+    audit_event_record(
+        request=request, action="failed_bindings.view_one", target=f"customer:{binding.uuid}"
+    )
+    context = {"binding": binding, "form": form, "changes": binding.changes.all()[:50]}
+    return render(
+        request,
+        "customers_app/failed_binding_followup.html",
+        context,
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+@permission_required("customers_app.export_failed_bindings", raise_exception=True)
+def failed_binding_export_view(request):
+    """The filtered rows as CSV (streamed) or XLSX, capped at BINDING_EXPORT_MAX_ROWS."""
+    file_format = request.GET.get("export", "")
+    if file_format not in EXPORT_FORMATS:
+        return HttpResponseBadRequest("Choose an export format: csv or xlsx.")
+    shown = column_choice_get(
+        user=request.user, table_class=FailedBindingTable, table_key=FAILED_BINDING_TABLE_KEY
+    )
+    _filterset, table = _filtered_table(request, shown=shown)
+    cap = settings.BINDING_EXPORT_MAX_ROWS
+    matching = table.data.data.count()
+    truncated = matching > cap
+    if truncated:
+        table.data.data = table.data.data[:cap]
+    row_count = min(matching, cap)
+    filters = _filters_for_record(request)
+    services.binding_export_record(
+        user=request.user,
+        file_format=file_format,
+        filters=filters,
+        row_count=row_count,
+        truncated=truncated,
+    )
+    audit_event_record(
+        request=request,
+        action="failed_bindings.export",
+        detail={"format": file_format, "filters": filters, "rows": row_count},
+    )
+    filename = f"failed-bindings-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
+    rows = table_rows(table)
+    if truncated:
+        notice = (
+            f"Export stopped at {row_count} of {matching} rows: narrow the filters for the rest."
+        )
+        rows = itertools.chain(rows, [[notice]])
+    if file_format == "csv":
+        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            xlsx_bytes(rows, title="Failed bindings"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if truncated:
+        # Said in a header (and on the page's export link) so nobody mistakes it for everything.
+        response["X-Export-Truncated"] = f"{row_count} of {matching} rows"
+    return response

@@ -1,0 +1,79 @@
+"""FilterSets over the dashboard's own database rows (upstream data has plain forms instead)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from .models import FailedBinding, FollowUpStatus
+
+__all__ = ["FailedBindingFilterSet"]
+
+_BINDING_STATUS_CHOICES = [
+    ("current", "Still failing"),
+    ("resolved", "Resolved by Wonder"),
+    ("all", "All"),
+]
+
+
+class FailedBindingFilterSet(django_filters.FilterSet):
+    """The failed bindings report's filters. An invalid value is reported and ignored."""
+
+    q = django_filters.CharFilter(
+        label="Search", method="filter_search", max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "Name, email, phone or reference"}),
+    )  # fmt: skip
+    binding_status = django_filters.ChoiceFilter(
+        label="Binding", choices=_BINDING_STATUS_CHOICES, method="filter_binding_status",
+        empty_label=None,
+    )  # fmt: skip
+    linked_source_type = django_filters.ChoiceFilter(
+        label="Source type", choices=[("User", "User"), ("Store", "Store")]
+    )
+    # Choices come from the rows themselves: Wonder may send types and codes we never heard of.
+    token_type = django_filters.AllValuesFilter(label="Token type")
+    state = django_filters.AllValuesFilter(label="State")
+    error_code = django_filters.AllValuesFilter(label="Error code")
+    card_brand = django_filters.AllValuesFilter(label="Card brand")
+    first_seen = django_filters.DateFromToRangeFilter(
+        label="First seen",
+        field_name="first_seen_at",
+        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+    )
+    followup_status = django_filters.ChoiceFilter(label="Follow-up", choices=FollowUpStatus)
+
+    class Meta:
+        model = FailedBinding
+        fields: list[str] = []
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        # Finance opens the report to see what is failing now; resolved rows are one click away.
+        data = data.copy() if data is not None else None
+        if data is not None and not data.get("binding_status"):
+            data["binding_status"] = "current"
+        super().__init__(data, *args, **kwargs)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Rows whose name, email, phone (with or without dial code) or reference contain it."""
+        value = value.strip()
+        if not value:
+            return queryset
+        digits = "".join(char for char in value if char.isdigit())
+        match = (
+            Q(name__icontains=value)
+            | Q(email__icontains=value)
+            | Q(reference_number__icontains=value)
+            | Q(phone__icontains=value)
+        )
+        if len(digits) >= 3:
+            match |= Q(phone__contains=digits)
+        return queryset.filter(match)
+
+    def filter_binding_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Still failing (the default), resolved, or all."""
+        if value == "current":
+            return queryset.filter(resolved_at__isnull=True)
+        if value == "resolved":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset

@@ -1,0 +1,83 @@
+"""Start-up configuration errors are clear messages, not tracebacks on the first page view."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("WONDER_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_real_app_id_without_a_key_stops_start_up_naming_the_setting(tmp_path):
+    result = run_manage(
+        "check", SECRET_KEY="x" * 50, WONDER_APP_ID="app-123", DASHBOARD_VAR_DIR=str(tmp_path)
+    )
+    assert result.returncode != 0
+    assert "WONDER_PRIVATE_KEY_FILE" in result.stderr
+
+
+def test_real_app_id_with_an_unreadable_key_file_stops_start_up(tmp_path):
+    result = run_manage(
+        "check",
+        SECRET_KEY="x" * 50,
+        WONDER_APP_ID="app-123",
+        WONDER_PRIVATE_KEY_FILE=str(tmp_path / "missing.pem"),
+        DASHBOARD_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode != 0
+    assert "missing.pem cannot be read" in result.stderr
+
+
+def test_real_app_id_with_a_valid_key_starts(tmp_path, key_pair):
+    key_file = tmp_path / "key.pem"
+    key_file.write_bytes(key_pair.private_pem)
+    result = run_manage(
+        "check",
+        SECRET_KEY="x" * 50,
+        WONDER_APP_ID="app-123",
+        WONDER_PRIVATE_KEY_FILE=str(key_file),
+        DASHBOARD_VAR_DIR=str(tmp_path),
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_sandbox_mode_starts_without_keys_so_make_run_can_create_them(tmp_path):
+    result = run_manage("check", DEBUG="true", DASHBOARD_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("env", [{"DEBUG": "false"}, {"DEBUG": "maybe"}])
+def test_missing_secret_key_or_garbled_debug_is_refused(tmp_path, env):
+    environment = {"DASHBOARD_VAR_DIR": str(tmp_path), **env}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | environment,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr or "DEBUG must be true or false" in result.stderr
+
+
+def test_dev_keys_command_creates_a_pair_the_dashboard_can_load(tmp_path):
+    result = run_manage("wonder_dev_keys", DEBUG="true", DASHBOARD_VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "wonder_dev_private.pem").stat().st_mode & 0o077 == 0
+    assert (tmp_path / "wonder_dev_public.pem").read_bytes().startswith(b"-----BEGIN PUBLIC KEY")
