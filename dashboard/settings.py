@@ -174,7 +174,15 @@ AXES_FAILURE_LIMIT = int(env_number("AXES_FAILURE_LIMIT", 5, int))
 AXES_COOLOFF_TIME = timedelta(minutes=env_number("AXES_COOLOFF_MINUTES", 15))
 # Lock the username+IP pair: one attacker cannot lock a colleague out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_HANDLER = os.environ.get("AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler")
+# With Redis, failed-login counters live in the shared cache, so every app server counts
+# the same attempts (and the database is spared a write per failed login).
+AXES_HANDLER = os.environ.get(
+    "AXES_HANDLER",
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler",
+)
+AXES_CACHE = "default"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
