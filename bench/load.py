@@ -201,12 +201,36 @@ def print_row(figures: RunFigures) -> None:
     )
 
 
+def recreate_postgres_database(url: str) -> None:
+    """Drop and create the benchmark's own PostgreSQL database, so every run starts empty."""
+    from urllib.parse import urlsplit
+
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not parts.scheme.startswith("postgres") or not name.startswith("dashboard_bench"):
+        raise SystemExit("--database-url must be postgres://.../dashboard_bench...")
+    admin_url = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--latency-ms", type=float, default=100)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--database-url",
+        help="e.g. postgres://postgres@127.0.0.1:5432/dashboard_bench (dropped and re-created); "
+        "default: a throwaway SQLite file",
+    )
     arguments = parser.parse_args()
+    if arguments.database_url:
+        recreate_postgres_database(arguments.database_url)
     redis_url = redis_url_or_none()
     if redis_url is None:
         print("bench: Redis is not reachable on 127.0.0.1:6379 (or REDIS_URL); it is required.")
@@ -222,6 +246,7 @@ def main() -> int:
                 wonder_base_url=sandbox.base_url,
                 private_key_pem=keys.private_pem.decode(),
                 redis_url=redis_url,
+                database_url=arguments.database_url,
                 workers=arguments.workers,
                 threads=arguments.threads,
                 extra_env={
@@ -243,8 +268,9 @@ def main() -> int:
 
 
 def run_all(server, sandbox: Sandbox, arguments) -> None:
+    database = "PostgreSQL" if arguments.database_url else "SQLite"
     print(
-        f"gunicorn {arguments.workers} workers x {arguments.threads} threads, Redis, "
+        f"gunicorn {arguments.workers} workers x {arguments.threads} threads, {database}, Redis, "
         f"sandbox latency {arguments.latency_ms:.0f} ms, {len(PAGES)} pages of 50, "
         f"page cache {PAGE_CACHE_SECONDS} s, breaker 5 failures / {BREAKER_COOLDOWN_SECONDS} s"
     )

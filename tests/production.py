@@ -102,13 +102,15 @@ def start_production_servers(
     wonder_base_url: str,
     private_key_pem: str,
     redis_url: str,
+    database_url: str | None = None,
     servers: int = 1,
     workers: int = 2,
     threads: int = 4,
     extra_env: dict[str, str] | None = None,
 ) -> list[ProductionServer]:
     """``servers`` gunicorn instances ("app servers") sharing one database and one Redis,
-    each on its own free port; returns once every /healthz answers."""
+    each on its own free port; returns once every /healthz answers. The database is a fresh
+    SQLite file in ``workdir`` unless ``database_url`` names an (empty) one."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dashboard.settings",
@@ -119,7 +121,7 @@ def start_production_servers(
         "SECURE_SSL_REDIRECT": "false",
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
-        "DATABASE_URL": f"sqlite:///{workdir / 'dashboard.sqlite3'}",
+        "DATABASE_URL": database_url or f"sqlite:///{workdir / 'dashboard.sqlite3'}",
         "STATIC_ROOT": str(workdir / "static"),
         "DASHBOARD_VAR_DIR": str(workdir),
         "REDIS_URL": redis_url,
