@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Re-install only when the requirement files change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run test lint format clean bench
+.PHONY: install run serve test lint format clean bench
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ run: install
 	DEBUG=true $(BIN)/python manage.py wonder_dev_keys
 	@DEBUG=true $(BIN)/python manage.py ensure_demo_admin
 	DEBUG=true BIN=$(BIN) scripts/run-dev.sh
+
+## The production profile: collectstatic, migrate, gunicorn (+ the sandbox without WONDER_APP_ID).
+serve: install
+	BIN=$(BIN) scripts/run-prod.sh
 
 ## Lint, then run every test.
 test: install lint

@@ -90,6 +90,7 @@ def dashboard_env(work_dir: Path, sandbox_url: str) -> dict[str, str]:
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "DASHBOARD_VAR_DIR": str(work_dir),
+        "STATIC_ROOT": str(work_dir / "static"),
         "DATABASE_URL": f"sqlite:///{work_dir / 'bench.sqlite3'}",
         # Sandbox mode with the keys made in work_dir, whatever the caller's environment says.
         "WONDER_APP_ID": "",
@@ -129,6 +130,8 @@ def running_servers(
     env = dashboard_env(work_dir, sandbox_url)
     _manage(env, "wonder_dev_keys")
     _manage(env, "migrate", "--noinput")
+    # Production static storage serves hashed names from a manifest: collect them first.
+    _manage(env, "collectstatic", "--noinput")
     _manage(env, "createsuperuser", "--noinput")
 
     processes: list[subprocess.Popen] = []

@@ -24,7 +24,15 @@ from .binding_report import (
     report_status_get,
 )
 from .binding_scan import binding_scan_run, binding_scan_start_in_background
-from .wonder import Customer, CustomerPage, PaymentToken, WonderNotFound, WonderUnavailable
+from .single_flight import single_flight_run
+from .wonder import (
+    Customer,
+    CustomerPage,
+    PaymentToken,
+    WonderError,
+    WonderNotFound,
+    WonderUnavailable,
+)
 from .wonder.factory import wonder_client
 from .wonder.records import LINKED_SOURCE_TYPES
 
@@ -106,26 +114,48 @@ class PageResult:
 def customer_page_get(
     *, linked_source_type: str | None = None, offset: int = 0, limit: int = DEFAULT_PAGE_SIZE
 ) -> PageResult:
-    """One upstream page: from the cache while fresh, else from Wonder.
+    """One upstream page: from the cache while fresh, else from Wonder, asked once.
 
     A cached page is fresh for ``WONDER_PAGE_CACHE_SECONDS`` but kept for
-    ``WONDER_STALE_CACHE_SECONDS``: when Wonder is unavailable, the older copy is better
-    for an agent than an error page, as long as the page says how old it is.
+    ``WONDER_STALE_CACHE_SECONDS``: when Wonder is unavailable (or the circuit breaker is
+    open), the older copy is better for an agent than an error page, as long as the page
+    says how old it is. When many requests want the same expired page at once, one of
+    them asks Wonder and the others wait for its answer (``single_flight.py``).
     """
     key = _page_cache_key(linked_source_type=linked_source_type, offset=offset, limit=limit)
     cached: CustomerPage | None = _cache_get(key)
     if cached is not None and _age_seconds(cached) < settings.WONDER_PAGE_CACHE_SECONDS:
         return PageResult(cached)
-    try:
+
+    def fetch_and_cache() -> CustomerPage:
         page = wonder_client().list_customers(
             limit=limit, offset=offset, linked_source_type=linked_source_type
+        )
+        _cache_set(key, page, settings.WONDER_STALE_CACHE_SECONDS)
+        return page
+
+    def fetched_by_another() -> CustomerPage | None:
+        # A copy newer than the one this request found was fetched meanwhile by another.
+        page = _cache_get(key)
+        if page is None or (cached is not None and page.fetched_at <= cached.fetched_at):
+            return None
+        return page
+
+    try:
+        page = single_flight_run(
+            key=key,
+            produce=fetch_and_cache,
+            result_ready=fetched_by_another,
+            wait_seconds=settings.WONDER_SINGLE_FLIGHT_WAIT,
+            # Longer than any one call may take, so the lock is never released under a fetch.
+            lock_seconds=settings.WONDER_TIME_BUDGET + 5,
+            shared_errors=(WonderError,),
         )
     except WonderUnavailable as error:
         if cached is None:
             raise
         logger.warning("Wonder unavailable; serving a copy fetched at %s", cached.fetched_at)
         return PageResult(cached, stale_because=error)
-    _cache_set(key, page, settings.WONDER_STALE_CACHE_SECONDS)
     return PageResult(page)
 
 

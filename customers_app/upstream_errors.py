@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .wonder import (
     WonderBadResponse,
+    WonderCircuitOpen,
     WonderCredentialsRejected,
     WonderError,
     WonderRequestRejected,
@@ -32,6 +33,13 @@ class UpstreamProblem:
 def describe_upstream_error(error: WonderError | ImproperlyConfigured) -> UpstreamProblem:
     """Map a client error (or missing credentials) to words an agent can act on."""
     request_id = getattr(error, "request_id", "")
+    if isinstance(error, WonderCircuitOpen):
+        return UpstreamProblem(
+            503,
+            "Wonder is not answering",
+            "Wonder failed several times in a row, so the dashboard stopped asking it for a "
+            "short while instead of making everyone wait. Try again in a minute.",
+        )
     if isinstance(error, WonderUnavailable):
         return UpstreamProblem(
             503,

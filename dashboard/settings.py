@@ -78,8 +78,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Static files (WhiteNoise, if added, goes here) are answered above this line, so they
-    # keep their cache headers; everything below is a dashboard response.
+    # Right after SecurityMiddleware: static files are answered before anything below runs,
+    # so they keep WhiteNoise's far-future cache headers; everything below is a dashboard page.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.RequestIdMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -120,8 +121,15 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dashboard.sqlite3'}"),
         conn_max_age=int(env_number("DATABASE_CONN_MAX_AGE", 60, int)),
+        # A kept connection may have died with a database restart; check it before reuse.
+        conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Fail in seconds, not the OS default of minutes, so /readyz answers 503 promptly.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(env_number("DATABASE_CONNECT_TIMEOUT", 5, int))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -130,9 +138,15 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "dashboard",
+            # Distinct per deployment (or test run) sharing one Redis.
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "dashboard"),
+            # Short socket timeouts: a hung Redis must cost a page a moment, not a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    # Several app servers share Redis: sessions are read from it and written through to the
+    # database, so a Redis restart logs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -160,7 +174,15 @@ AXES_FAILURE_LIMIT = int(env_number("AXES_FAILURE_LIMIT", 5, int))
 AXES_COOLOFF_TIME = timedelta(minutes=env_number("AXES_COOLOFF_MINUTES", 15))
 # Lock the username+IP pair: one attacker cannot lock a colleague out from elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_HANDLER = os.environ.get("AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler")
+# With Redis, failed-login counters live in the shared cache, so every app server counts
+# the same attempts (and the database is spared a write per failed login).
+AXES_HANDLER = os.environ.get(
+    "AXES_HANDLER",
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler",
+)
+AXES_CACHE = "default"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_RESET_ON_SUCCESS = True
@@ -223,7 +245,14 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# `collectstatic` writes compressed copies with content-hashed names; WhiteNoise serves them
+# with far-future cache headers. It must run before serving (`make serve` does): a page that
+# names an uncollected file fails loudly rather than shipping a stale stylesheet.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "dashboard.static_storage.HashedStaticFilesStorage"},
+}
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
@@ -254,6 +283,13 @@ WONDER_RETRY_BACKOFF = env_number("WONDER_RETRY_BACKOFF", 0.25)
 WONDER_PAGE_CACHE_SECONDS = int(env_number("WONDER_PAGE_CACHE_SECONDS", 30, int))
 # How long an older copy is kept to show (marked stale) when Wonder is not answering.
 WONDER_STALE_CACHE_SECONDS = int(env_number("WONDER_STALE_CACHE_SECONDS", 3600, int))
+# Circuit breaker (state in the shared cache, so every app server agrees): after this many
+# consecutive failed calls, calls fail at once for the cool-down, then one trial call decides.
+WONDER_BREAKER_FAILURES = int(env_number("WONDER_BREAKER_FAILURES", 5, int))
+WONDER_BREAKER_COOLDOWN = env_number("WONDER_BREAKER_COOLDOWN", 30.0)
+# Single-flight: how long a request waits for another worker already fetching the same page
+# before asking Wonder itself. Past the time budget the other worker has surely given up.
+WONDER_SINGLE_FLIGHT_WAIT = env_number("WONDER_SINGLE_FLIGHT_WAIT", WONDER_TIME_BUDGET + 2)
 
 # Every line carries the request id and user; the redaction filter sits on the handler, so
 # no token value or card number is written whichever logger it came through.

@@ -17,6 +17,7 @@ account_patterns = [
 ]
 
 urlpatterns = [
+    path("", include("dashboard.health")),
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False)),
     path("accounts/", include(account_patterns)),
     path("customers/", include("customers_app.urls")),

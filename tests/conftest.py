@@ -11,6 +11,16 @@ from tests.keys import KeyPair, new_key_pair
 SANDBOX_TEST_CUSTOMERS = 500
 
 
+@pytest.fixture(autouse=True)
+def _plain_static_files(settings):
+    # Production serves hashed names from a manifest that `collectstatic` writes; tests render
+    # pages without running it (tests/dashboard/test_static_files.py covers the manifest).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture(scope="session")
 def key_pair() -> KeyPair:
     return new_key_pair()

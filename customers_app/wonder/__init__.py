@@ -3,6 +3,7 @@
 from .client import MAX_PAGE_SIZE, WonderClient, WonderConfig
 from .errors import (
     WonderBadResponse,
+    WonderCircuitOpen,
     WonderCredentialsRejected,
     WonderError,
     WonderNotFound,
@@ -18,6 +19,7 @@ __all__ = [
     "CustomerPage",
     "PaymentToken",
     "WonderBadResponse",
+    "WonderCircuitOpen",
     "WonderClient",
     "WonderConfig",
     "WonderCredentialsRejected",

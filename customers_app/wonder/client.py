@@ -24,6 +24,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from .breaker import CircuitBreaker
 from .errors import (
     WonderBadResponse,
     WonderCredentialsRejected,
@@ -95,12 +96,14 @@ class WonderClient:
         self,
         config: WonderConfig,
         *,
+        breaker: CircuitBreaker | None = None,
         sleep: Callable[[float], None] = time.sleep,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.config = config
         # Parsed once: a bad key fails here, at start-up, not on the first page view.
         self._private_key = load_private_key(config.private_key_pem)
+        self.breaker = breaker
         self._sleep = sleep
         self._monotonic = monotonic
         self._local = threading.local()
@@ -185,6 +188,12 @@ class WonderClient:
         return session
 
     def _get(self, path: str, query: list[tuple[str, str]]) -> UpstreamResponse:
+        """GET through the circuit breaker (when there is one): every public call passes here."""
+        if self.breaker is None:
+            return self._get_with_retries(path, query)
+        return self.breaker.call(lambda: self._get_with_retries(path, query))
+
+    def _get_with_retries(self, path: str, query: list[tuple[str, str]]) -> UpstreamResponse:
         """GET with retries and back-off inside the time budget; each attempt re-signed."""
         uri = f"{path}?{urlencode(query, quote_via=quote)}" if query else path
         deadline = self._monotonic() + self.config.time_budget

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "WonderBadResponse",
+    "WonderCircuitOpen",
     "WonderCredentialsRejected",
     "WonderError",
     "WonderNotFound",
@@ -28,6 +29,14 @@ class WonderError(Exception):
 
 class WonderUnavailable(WonderError):
     """Wonder could not be reached, timed out, or kept answering 429/5xx after our retries."""
+
+
+class WonderCircuitOpen(WonderUnavailable):
+    """Not asked at all: Wonder failed repeatedly and the circuit breaker is open."""
+
+    def __init__(self, message: str, *, retry_in_seconds: float = 0.0, **kwargs) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_in_seconds = retry_in_seconds
 
 
 class WonderCredentialsRejected(WonderError):

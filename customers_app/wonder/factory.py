@@ -9,13 +9,15 @@ import functools
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from .breaker import BreakerConfig, CircuitBreaker
 from .client import WonderClient, WonderConfig
 
-__all__ = ["wonder_client", "wonder_config_from_settings"]
+__all__ = ["wonder_breaker", "wonder_client", "wonder_config_from_settings"]
 
 
 def _private_key_pem() -> bytes:
@@ -55,11 +57,24 @@ def wonder_config_from_settings() -> WonderConfig:
 
 
 @functools.cache
+def wonder_breaker() -> CircuitBreaker:
+    """The circuit breaker every Wonder call passes, its state in the shared Django cache."""
+    return CircuitBreaker(
+        cache,
+        BreakerConfig(
+            failure_threshold=max(1, settings.WONDER_BREAKER_FAILURES),
+            cooldown_seconds=settings.WONDER_BREAKER_COOLDOWN,
+            trial_timeout_seconds=settings.WONDER_TIME_BUDGET + 5,
+        ),
+    )
+
+
+@functools.cache
 def wonder_client() -> WonderClient:
     """The process-wide client (one connection pool per thread inside it)."""
     config = wonder_config_from_settings()
     try:
-        return WonderClient(config)
+        return WonderClient(config, breaker=wonder_breaker())
     except (ValueError, TypeError) as exc:
         raise ImproperlyConfigured(
             f"The Wonder private key is not a usable RSA key: {exc}"
@@ -71,3 +86,4 @@ def _forget_client(*, setting: str, **kwargs) -> None:
     # Tests override WONDER_* settings; the next call must build a client from the new ones.
     if setting.startswith("WONDER_"):
         wonder_client.cache_clear()
+        wonder_breaker.cache_clear()
