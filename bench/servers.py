@@ -37,6 +37,15 @@ class Servers:
     work_dir: Path
     dashboard_pid: int
 
+    def seed_failed_bindings(self, rows: int) -> None:
+        """Replace the report's rows with ``rows`` seeded failures (``bench/seed.py``)."""
+        subprocess.run(
+            [sys.executable, "-m", "bench.seed", "--rows", str(rows)],
+            cwd=PROJECT_DIR,
+            env=dashboard_env(self.work_dir, self.sandbox_url),
+            check=True,
+        )
+
     def dashboard_cpu_ms(self) -> float:
         """CPU time used so far by the gunicorn master and its workers (Linux /proc).
 

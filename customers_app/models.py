@@ -157,7 +157,20 @@ class FailedBinding(models.Model):
     class Meta:
         ordering = ["-last_seen_at", "pk"]
         default_permissions = ()
-        indexes = [models.Index(fields=["resolved_at", "error_code"])]
+        # Every report query starts from "still failing" (resolved_at null) or its opposite,
+        # so each index leads with resolved_at. The summary's GROUP BYs and the filters'
+        # distinct values are then read from an index, not the whole table, and the default
+        # and usual sort orders come out of an index instead of sorting 50,000 rows.
+        indexes = [
+            models.Index(fields=["resolved_at", "error_code", "state"], name="fb_current_code"),
+            models.Index(fields=["resolved_at", "token_type"], name="fb_current_type"),
+            models.Index(fields=["resolved_at", "-last_seen_at", "id"], name="fb_current_seen"),
+            models.Index(fields=["resolved_at", "first_seen_at"], name="fb_current_first_seen"),
+            models.Index(fields=["state"], name="fb_state"),
+            models.Index(fields=["card_brand"], name="fb_card_brand"),
+            models.Index(fields=["token_type"], name="fb_token_type"),
+            models.Index(fields=["error_code"], name="fb_error_code"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference_number} ({self.state})"
