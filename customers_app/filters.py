@@ -8,13 +8,26 @@ from django.db.models import Q, QuerySet
 
 from .models import FailedBinding, FollowUpStatus
 
-__all__ = ["FailedBindingFilterSet"]
+__all__ = ["FailedBindingFilterSet", "LabelledDateRangeWidget"]
 
 _BINDING_STATUS_CHOICES = [
     ("current", "Still failing"),
     ("resolved", "Resolved by Wonder"),
     ("all", "All"),
 ]
+
+
+class LabelledDateRangeWidget(django_filters.widgets.RangeWidget):
+    """Two date inputs, each with its own accessible name.
+
+    The field's one ``<label>`` can only name the first input; without these a screen
+    reader announces two anonymous date boxes (axe-core: "Form elements must have labels").
+    """
+
+    def __init__(self, *, label: str, attrs: dict | None = None) -> None:
+        super().__init__(attrs={"type": "date", **(attrs or {})})
+        for widget, end in zip(self.widgets, ("from", "to"), strict=True):
+            widget.attrs["aria-label"] = f"{label} {end}"
 
 
 class FailedBindingFilterSet(django_filters.FilterSet):
@@ -39,7 +52,7 @@ class FailedBindingFilterSet(django_filters.FilterSet):
     first_seen = django_filters.DateFromToRangeFilter(
         label="First seen",
         field_name="first_seen_at",
-        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+        widget=LabelledDateRangeWidget(label="First seen"),
     )
     followup_status = django_filters.ChoiceFilter(label="Follow-up", choices=FollowUpStatus)
 

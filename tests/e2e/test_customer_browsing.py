@@ -3,35 +3,11 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import expect
 
-from customers_app.tables import CustomerTable
-
-from .browser_checks import accessibility_violations, describe_violations
 from .conftest import E2E_PASSWORD
-
-
-def assert_accessible(page) -> None:
-    violations = accessibility_violations(page)
-    assert not violations, f"axe-core on {page.url}:\n{describe_violations(violations)}"
-
-
-def shown_reference_numbers(page) -> list[str]:
-    """The Reference number column of the customer table, top to bottom."""
-    # Found by its accessible name, which only a caption gives it.
-    table = page.get_by_role("table", name="Customers")
-    expect(table.locator("thead th[scope=col]")).to_have_count(
-        len(CustomerTable.Meta.default_columns)
-    )
-    headers = table.locator("thead th").all_inner_texts()
-    column = [header.strip() for header in headers].index("Reference number") + 1
-    return table.locator(f"tbody tr td:nth-child({column})").all_inner_texts()
-
-
-def query_of(page) -> dict[str, list[str]]:
-    return parse_qs(urlparse(page.url).query)
+from .journey_helpers import assert_accessible, query_of, shown_reference_numbers
 
 
 def test_agent_logs_in_filters_to_store_and_changes_page_size(page, make_user, live_sandbox):
