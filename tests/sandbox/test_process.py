@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import select
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -143,6 +145,13 @@ def test_the_access_log_is_written_when_asked_for(key_file):
     try:
         base_url = process.stdout.readline().split()[4]
         assert http_request(base_url + "/__sandbox__/stats").status == 200
+        # The server logs a request after answering it: wait for the line (bounded) rather
+        # than stopping the process before it is written.
+        logged = ""
+        deadline = time.monotonic() + 10
+        while "GET /__sandbox__/stats" not in logged and time.monotonic() < deadline:
+            if select.select([process.stderr], [], [], 0.5)[0]:
+                logged += process.stderr.readline()
     finally:
-        stderr = _stop_process(process)
-    assert "GET /__sandbox__/stats" in stderr
+        _stop_process(process)
+    assert "GET /__sandbox__/stats" in logged
