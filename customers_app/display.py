@@ -1,14 +1,15 @@
 """How customer and token fields look on a page, shared by the list table and the detail page.
 
-Every function returns HTML built with ``format_html``, which escapes each value: upstream
+Every function returns HTML built with ``format_html`` (the fast twin in ``fast_html``), which
+escapes each value: upstream
 text (names, error messages, even token states) is untrusted.
 """
 
 from __future__ import annotations
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from .fast_html import format_html_fast as format_html
 from .wonder import CreditCard, PaymentToken
 
 __all__ = [

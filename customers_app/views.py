@@ -62,11 +62,6 @@ def customer_list_view(request):
             table=CustomerTable(listing.customers, exclude=columns_excluded(CustomerTable, shown)),
             column_form=column_form,
         )
-        audit_event_record(
-            request=request,
-            action="customer.list",
-            detail={"page": listing.page, "linked_source_type": listing.linked_source_type},
-        )
     template = (
         "customers_app/_partials/customer_results.html"
         if _is_htmx_fragment_request(request)
