@@ -38,7 +38,9 @@ def test_five_wrong_passwords_show_the_lockout_page(page, make_user, browser_pro
     expect(page.get_by_role("alert")).to_contain_text("lee")
     assert_accessible(page)
     assert AuditEvent.objects.filter(action="lockout", target="lee").exists()
-    assert AccessAttempt.objects.filter(username="lee").get().failures_since_start >= 5
+    if settings.AXES_HANDLER == "axes.handlers.database.AxesDatabaseHandler":
+        # With REDIS_URL set, axes counts in the shared cache instead and writes no rows.
+        assert AccessAttempt.objects.filter(username="lee").get().failures_since_start >= 5
 
     # Locked means locked: even the right password is refused until the cool-off ends.
     page.goto("/accounts/login/")
