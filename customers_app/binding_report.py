@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -30,6 +31,7 @@ __all__ = [
     "ReportStatus",
     "ReportSummary",
     "binding_export_record",
+    "failed_binding_filter_choices",
     "failed_binding_get",
     "failed_binding_queryset",
     "failed_binding_summary",
@@ -119,8 +121,62 @@ def _chart(title: str, counts: list[tuple[str, int]], *, limit: int = 12) -> Bar
     )
 
 
+# Only a completed scan changes what the summary and the filters' choices are computed from
+# (its reconcile and its "completed" mark commit together), so each is cached per completed
+# scan: a new scan means a new key, and nobody sees counts older than the report they show.
+_PER_SCAN_CACHE_SECONDS = 24 * 3600
+# The filters that offer the values the rows hold: Wonder may send codes we never heard of.
+_VALUE_FILTER_FIELDS = ("token_type", "state", "error_code", "card_brand")
+
+
+def _per_scan_cached(*, name: str, scan: ScanRun | None, compute):
+    """``compute()``, remembered for ``scan`` (the latest completed one); no scan: no cache.
+
+    A cache that fails (Redis down) costs only the saving: the value is computed instead.
+    """
+    if scan is None:
+        return compute()
+    # pk and timestamps: a test database may hand the same pk to another scan.
+    stamps = f"{scan.started_at.timestamp()}:{scan.finished_at.timestamp()}"
+    key = f"failed_bindings:{name}:{scan.pk}:{stamps}"
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 (any cache failure: compute instead)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, _PER_SCAN_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001, S110 (the page works without it)
+            pass
+    return value
+
+
+def failed_binding_filter_choices() -> dict[str, list[str]]:
+    """Per filtered field, the distinct values the report's rows hold, sorted."""
+    latest = ScanRun.objects.filter(status=ScanStatus.COMPLETED).first()
+
+    def distinct_values() -> dict[str, list[str]]:
+        return {
+            field: list(
+                FailedBinding.objects.order_by(field).values_list(field, flat=True).distinct()
+            )
+            for field in _VALUE_FILTER_FIELDS
+        }
+
+    return _per_scan_cached(name="filter_choices", scan=latest, compute=distinct_values)
+
+
 def failed_binding_summary(*, status: ReportStatus) -> ReportSummary:
     """Bindings still failing, by error code and token type, and how many are new."""
+    return _per_scan_cached(
+        name="summary",
+        scan=status.last_complete,
+        compute=lambda: _summary_compute(status=status),
+    )
+
+
+def _summary_compute(*, status: ReportStatus) -> ReportSummary:
     current = FailedBinding.objects.filter(resolved_at__isnull=True)
     by_code = [
         (row["error_code"] or f"none ({row['state'] or 'no state'})", row["n"])

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 
+from . import services
 from .models import FailedBinding, FollowUpStatus
 
 __all__ = ["FailedBindingFilterSet", "LabelledDateRangeWidget"]
@@ -44,11 +45,12 @@ class FailedBindingFilterSet(django_filters.FilterSet):
     linked_source_type = django_filters.ChoiceFilter(
         label="Source type", choices=[("User", "User"), ("Store", "Store")]
     )
-    # Choices come from the rows themselves: Wonder may send types and codes we never heard of.
-    token_type = django_filters.AllValuesFilter(label="Token type")
-    state = django_filters.AllValuesFilter(label="State")
-    error_code = django_filters.AllValuesFilter(label="Error code")
-    card_brand = django_filters.AllValuesFilter(label="Card brand")
+    # Choices come from the rows themselves (set in __init__, cached per completed scan):
+    # Wonder may send types and codes we never heard of.
+    token_type = django_filters.ChoiceFilter(label="Token type")
+    state = django_filters.ChoiceFilter(label="State")
+    error_code = django_filters.ChoiceFilter(label="Error code")
+    card_brand = django_filters.ChoiceFilter(label="Card brand")
     first_seen = django_filters.DateFromToRangeFilter(
         label="First seen",
         field_name="first_seen_at",
@@ -66,6 +68,8 @@ class FailedBindingFilterSet(django_filters.FilterSet):
         if data is not None and not data.get("binding_status"):
             data["binding_status"] = "current"
         super().__init__(data, *args, **kwargs)
+        for field_name, values in services.failed_binding_filter_choices().items():
+            self.filters[field_name].extra["choices"] = [(value, value) for value in values]
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Rows whose name, email, phone (with or without dial code) or reference contain it."""

@@ -17,6 +17,7 @@ from django.core.cache import cache
 
 from .binding_report import (
     binding_export_record,
+    failed_binding_filter_choices,
     failed_binding_get,
     failed_binding_queryset,
     failed_binding_summary,
@@ -47,6 +48,7 @@ __all__ = [
     "binding_scan_start_in_background",
     "failed_binding_get",
     "failed_binding_queryset",
+    "failed_binding_filter_choices",
     "failed_binding_summary",
     "followup_update",
     "report_status_get",

@@ -42,8 +42,12 @@ class _CellPlan:
 class PrerenderedRowsMixin:
     """Gives a table ``prerendered_rows``: the ``<tr>`` of each record, as safe HTML.
 
-    The project's table template (``_partials/table.html``) uses it when present.
+    The project's table template (``_partials/table.html``) uses it when the table says
+    ``renders_rows_in_one_pass``. Every record in ``data`` is rendered: for unpaginated
+    tables (one upstream page) only.
     """
+
+    renders_rows_in_one_pass = True
 
     def _cell_plans(self) -> list[_CellPlan]:
         return [
