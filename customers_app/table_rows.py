@@ -42,12 +42,9 @@ class _CellPlan:
 class PrerenderedRowsMixin:
     """Gives a table ``prerendered_rows``: the ``<tr>`` of each record, as safe HTML.
 
-    The project's table template (``_partials/table.html``) uses it when the table says
-    ``renders_rows_in_one_pass``. Every record in ``data`` is rendered: for unpaginated
-    tables (one upstream page) only.
+    Pair it with ``Meta.template_name = "customers_app/_partials/one_pass_table.html"``.
+    Every record in ``data`` is rendered: for unpaginated tables (one upstream page) only.
     """
-
-    renders_rows_in_one_pass = True
 
     def _cell_plans(self) -> list[_CellPlan]:
         return [

@@ -86,7 +86,7 @@ class CustomerTable(PrerenderedRowsMixin, tables.Table):
 
     class Meta:
         orderable = False
-        template_name = "customers_app/_partials/table.html"
+        template_name = "customers_app/_partials/one_pass_table.html"
         attrs = {"class": "table table-sm table-hover align-middle customer-table"}
         empty_text = "No customers on this page."
         # Shown until a user picks columns; uuid and method are there for the curious.
