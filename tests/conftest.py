@@ -58,3 +58,14 @@ def live_sandbox(sandbox, settings, key_pair):
     cache.clear()
     yield sandbox
     cache.clear()
+
+
+@pytest.fixture
+def scanned(live_sandbox, settings, db):
+    """The failed-bindings report filled by a real scan of the sandbox; no background scans."""
+    from customers_app import services
+
+    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0
+    run = services.binding_scan_run()
+    assert run.status == "completed", run.error
+    return live_sandbox

@@ -10,7 +10,6 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
-from customers_app import services
 from customers_app.models import (
     BindingExport,
     ErrorCodeNote,
@@ -45,15 +44,6 @@ def finance(client):
         )
     )
     return client
-
-
-@pytest.fixture
-def scanned(live_sandbox, settings):
-    """A completed scan of the sandbox; automatic background scans off."""
-    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0
-    run = services.binding_scan_run()
-    assert run.status == "completed", run.error
-    return live_sandbox
 
 
 def _csv(response) -> list[list[str]]:

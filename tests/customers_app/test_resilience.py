@@ -7,8 +7,6 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.test import override_settings
 
 from customers_app import services
@@ -73,24 +71,16 @@ def test_while_the_circuit_is_open_cached_pages_are_served_stale(live_sandbox, s
     assert live_sandbox.request_count(LIST_PATH) == requests_when_opened
 
 
-@pytest.fixture
-def agent_client(client, db):
-    user = get_user_model().objects.create_user("agent", password="a-long-test-password")
-    user.user_permissions.add(Permission.objects.get(codename="view_customers"))
-    client.force_login(user)
-    return client
-
-
 def test_agents_see_not_answering_at_once_while_the_circuit_is_open(
-    agent_client, live_sandbox, settings
+    agent_browser, live_sandbox, settings
 ):
     settings.WONDER_BREAKER_FAILURES = 2
     live_sandbox.set_faults(fault="down")
     for page in ("1", "2"):
-        assert agent_client.get("/customers/", {"page": page}).status_code == 503
+        assert agent_browser.get("/customers/", {"page": page}).status_code == 503
     requests_when_opened = live_sandbox.request_count(LIST_PATH)
     started = time.perf_counter()
-    response = agent_client.get("/customers/", {"page": "3"})
+    response = agent_browser.get("/customers/", {"page": "3"})
     assert time.perf_counter() - started < 0.5
     assert response.status_code == 503
     assert "Wonder is not answering" in response.content.decode()
@@ -98,11 +88,11 @@ def test_agents_see_not_answering_at_once_while_the_circuit_is_open(
     assert live_sandbox.request_count(LIST_PATH) == requests_when_opened
 
 
-def test_a_stale_page_says_how_old_it_is(agent_client, live_sandbox, settings):
-    agent_client.get("/customers/", {"page": "1"})
+def test_a_stale_page_says_how_old_it_is(agent_browser, live_sandbox, settings):
+    agent_browser.get("/customers/", {"page": "1"})
     settings.WONDER_PAGE_CACHE_SECONDS = 0
     live_sandbox.set_faults(fault="down")
-    response = agent_client.get("/customers/", {"page": "1"})
+    response = agent_browser.get("/customers/", {"page": "1"})
     assert response.status_code == 200
     assert "Showing data from" in response.content.decode()
 

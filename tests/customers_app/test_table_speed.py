@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import django_tables2.utils
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from customers_app.table_speed import _uncached_signature, cached_signature
@@ -55,14 +53,6 @@ def customers_answer(name: str) -> dict:
 
 
 @pytest.fixture
-def agent_client(client, db):
-    user = get_user_model().objects.create_user("agent", password="a-long-test-password")
-    user.user_permissions.add(Permission.objects.get(codename="view_customers"))
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
 def scripted_settings(settings, key_pair):
     settings.WONDER_PRIVATE_KEY = key_pair.private_pem.decode()
     settings.WONDER_MAX_RETRIES = 0
@@ -72,7 +62,7 @@ def scripted_settings(settings, key_pair):
 
 
 def test_a_page_fetched_again_shows_the_new_data_not_the_cached_table(
-    agent_client, scripted_settings
+    agent_browser, scripted_settings
 ):
     scripted_settings.WONDER_PAGE_CACHE_SECONDS = 0  # every view asks Wonder again
     with ScriptedWonder(
@@ -80,20 +70,20 @@ def test_a_page_fetched_again_shows_the_new_data_not_the_cached_table(
         ScriptedAnswer(200, customers_answer("Wong Siu Ming")),
     ) as fake:
         scripted_settings.WONDER_BASE_URL = fake.base_url
-        first = agent_client.get("/customers/").content.decode()
-        second = agent_client.get("/customers/").content.decode()
+        first = agent_browser.get("/customers/").content.decode()
+        second = agent_browser.get("/customers/").content.decode()
     assert "Chan Tai Man" in first
     assert "Wong Siu Ming" in second
     assert "Chan Tai Man" not in second
     assert len(fake.requests) == 2
 
 
-def test_a_page_served_from_the_cache_shows_the_same_table(agent_client, scripted_settings):
+def test_a_page_served_from_the_cache_shows_the_same_table(agent_browser, scripted_settings):
     scripted_settings.WONDER_PAGE_CACHE_SECONDS = 30
     with ScriptedWonder(ScriptedAnswer(200, customers_answer("Chan Tai Man"))) as fake:
         scripted_settings.WONDER_BASE_URL = fake.base_url
-        first = agent_client.get("/customers/").content.decode()
-        second = agent_client.get("/customers/").content.decode()
+        first = agent_browser.get("/customers/").content.decode()
+        second = agent_browser.get("/customers/").content.decode()
     assert "Chan Tai Man" in second
     # One row: one cell per default column, the same from the cache as freshly rendered.
     assert first.count("<td>") == second.count("<td>") == len(CustomerTable.Meta.default_columns)

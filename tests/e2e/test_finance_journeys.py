@@ -7,10 +7,8 @@ import io
 import re
 from collections import Counter
 
-import pytest
 from playwright.sync_api import expect
 
-from customers_app import services
 from customers_app.models import FailedBinding
 from customers_app.tables import FailedBindingTable
 
@@ -19,15 +17,6 @@ from .journey_helpers import assert_accessible
 REPORT = "/customers/failed-bindings/"
 # A masked card number as Wonder sends it: at most the first 6 and the last 4 digits.
 MASKED_CARD = re.compile(r"^(\d{0,6})[^\d]+(\d{0,4})$")
-
-
-@pytest.fixture
-def scanned(live_sandbox, settings):
-    """The report filled by a real scan of the sandbox, and no background scan started."""
-    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0
-    run = services.binding_scan_run()
-    assert run.status == "completed", run.error
-    return live_sandbox
 
 
 def every_token_value(sandbox) -> set[str]:
