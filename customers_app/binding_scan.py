@@ -32,7 +32,6 @@ from .models import FailedBinding, ScanRun, ScanStatus
 from .wonder import Customer, CustomerPage, WonderError
 from .wonder.client import MAX_PAGE_SIZE
 from .wonder.factory import wonder_client
-from .wonder.parsing import BINDING_PROBLEM_STATES
 from .wonder.records import LINKED_SOURCE_TYPES
 
 __all__ = [
@@ -91,9 +90,7 @@ def _fit(value: str, field_name: str) -> str:
 def binding_row_from_customer(customer: Customer, linked_source_type: str) -> BindingRow | None:
     """The report row for ``customer``, or None when its default token is not failing."""
     token = customer.default_payment_token
-    if token is None:
-        return None
-    if token.state.strip().lower() not in BINDING_PROBLEM_STATES and not token.error_code:
+    if token is None or not token.has_binding_problem:
         return None
     card = token.credit_card
     values = {

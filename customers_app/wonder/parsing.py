@@ -11,14 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import WonderBadResponse
-from .records import CreditCard, Customer, PaymentToken, mask_card_number
-
-# Default-token states that mean a card binding needs finance's attention: failed binds,
-# and binds stuck waiting for 3-D Secure. Any token with an error code counts as well.
-BINDING_PROBLEM_STATES = frozenset({"failed", "pending"})
+from .records import CreditCard, Customer, PaymentToken, is_binding_problem, mask_card_number
 
 __all__ = [
-    "BINDING_PROBLEM_STATES",
     "parse_binding_problem_list",
     "parse_customer",
     "parse_customer_list",
@@ -72,8 +67,8 @@ def parse_payment_token(payload: Any) -> PaymentToken | None:
     )
 
 
-def parse_customer(payload: Any) -> Customer:
-    """A customer record; raises ``WonderBadResponse`` when it cannot be identified."""
+def _identity(payload: Any) -> tuple[str, str]:
+    """``(uuid, reference_number)``; ``WonderBadResponse`` when the row cannot be identified."""
     if not isinstance(payload, dict):
         raise WonderBadResponse("Wonder sent a customer that is not an object.")
     uuid = _text(payload.get("uuid"))
@@ -81,6 +76,12 @@ def parse_customer(payload: Any) -> Customer:
     if not uuid or not reference_number:
         missing = "uuid" if not uuid else "reference_number"
         raise WonderBadResponse(f"Wonder sent a customer without its required {missing}.")
+    return uuid, reference_number
+
+
+def parse_customer(payload: Any) -> Customer:
+    """A customer record; raises ``WonderBadResponse`` when it cannot be identified."""
+    uuid, reference_number = _identity(payload)
     return Customer(
         uuid=uuid,
         reference_number=reference_number,
@@ -101,11 +102,15 @@ def _data(envelope: Any) -> dict:
     return data
 
 
-def parse_customer_list(envelope: Any) -> tuple[Customer, ...]:
+def _customer_rows(envelope: Any) -> list:
     customers = _data(envelope).get("customers")
     if not isinstance(customers, list):
         raise WonderBadResponse("Wonder's answer has no list of customers.")
-    return tuple(parse_customer(item) for item in customers)
+    return customers
+
+
+def parse_customer_list(envelope: Any) -> tuple[Customer, ...]:
+    return tuple(parse_customer(item) for item in _customer_rows(envelope))
 
 
 def _has_binding_problem(payload: dict) -> bool:
@@ -117,9 +122,8 @@ def _has_binding_problem(payload: dict) -> bool:
     token = payload.get("default_payment_token")
     if not isinstance(token, dict):
         return False
-    return (
-        _text(token.get("state")).lower() in BINDING_PROBLEM_STATES
-        or _text(token.get("error_code")) != ""
+    return is_binding_problem(
+        state=_text(token.get("state")), error_code=_text(token.get("error_code"))
     )
 
 
@@ -131,18 +135,13 @@ def parse_binding_problem_list(envelope: Any) -> tuple[tuple[Customer, ...], int
     inside the parsing boundary, so the raw rows (which hold token values) never leave it.
     Every row must still identify its customer, as in ``parse_customer_list``.
     """
-    customers = _data(envelope).get("customers")
-    if not isinstance(customers, list):
-        raise WonderBadResponse("Wonder's answer has no list of customers.")
+    customers = _customer_rows(envelope)
     kept = []
     for item in customers:
-        if not isinstance(item, dict):
-            raise WonderBadResponse("Wonder sent a customer that is not an object.")
+        # Same contract as a full parse: a row that cannot be identified is a broken page.
+        _identity(item)
         if _has_binding_problem(item):
             kept.append(parse_customer(item))
-        elif not item.get("uuid") or not item.get("reference_number"):
-            # Same contract as a full parse: a row that cannot be identified is a broken page.
-            parse_customer(item)
     return tuple(kept), len(customers)
 
 

@@ -11,19 +11,29 @@ from dataclasses import dataclass
 from datetime import datetime
 
 __all__ = [
+    "BINDING_PROBLEM_STATES",
     "KNOWN_TOKEN_STATES",
     "CreditCard",
     "Customer",
     "CustomerPage",
     "LINKED_SOURCE_TYPES",
     "PaymentToken",
+    "is_binding_problem",
     "mask_card_number",
 ]
 
 LINKED_SOURCE_TYPES = ("User", "Store")
 KNOWN_TOKEN_STATES = ("success", "pending", "failed")
+# Default-token states that mean a card binding needs finance's attention: failed binds,
+# and binds stuck waiting for 3-D Secure. Any token with an error code counts as well.
+BINDING_PROBLEM_STATES = frozenset({"failed", "pending"})
 # Characters Wonder (and card schemes) use to blank out card digits.
 _MASK_CHARACTERS = frozenset("*xX•#")
+
+
+def is_binding_problem(*, state: str, error_code: str) -> bool:
+    """The failed bindings report's rule, for a record or a raw row alike."""
+    return state.strip().lower() in BINDING_PROBLEM_STATES or error_code.strip() != ""
 
 
 def mask_card_number(raw: str) -> str:
@@ -85,6 +95,11 @@ class PaymentToken:
         """``success``, ``pending`` or ``failed``; anything else Wonder sends is ``unknown``."""
         state = self.state.lower()
         return state if state in KNOWN_TOKEN_STATES else "unknown"
+
+    @property
+    def has_binding_problem(self) -> bool:
+        """Failed, stuck pending, or carrying an error code: what finance follows up."""
+        return is_binding_problem(state=self.state, error_code=self.error_code)
 
     @property
     def has_bind_error(self) -> bool:

@@ -92,6 +92,8 @@ def test_an_empty_page_says_no_rows(key_pair):
         {"reference_number": "REF-X", "default_payment_token": {"state": "success"}},
         {"uuid": "uuid-x", "default_payment_token": {"state": "success"}},
         {"uuid": "", "reference_number": "REF-X"},
+        # Blank after trimming, as the full parse sees it: not an identity either.
+        {"uuid": "   ", "reference_number": "REF-X", "default_payment_token": None},
         "not a customer",
         None,
     ],
