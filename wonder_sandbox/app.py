@@ -14,6 +14,7 @@ Every answer is ``application/json`` and carries the request's X-Request-ID back
 
 from __future__ import annotations
 
+import gzip
 import json
 import random
 import sys
@@ -32,7 +33,7 @@ from .page_cache import PageCache
 from .runtime import FaultSettings, FaultSwitch, RequestCounter
 from .signature import SignatureVerifier
 
-__all__ = ["SandboxApp", "damage_response", "make_app"]
+__all__ = ["GZIP_MIN_BYTES", "SandboxApp", "damage_response", "encode_body", "make_app"]
 
 StartResponse = Callable[..., Any]
 
@@ -70,8 +71,11 @@ class SandboxApp:
             traceback.print_exc(file=sys.stderr)
             response = error_response(ApiError(INTERNAL_ERROR))
 
-        body = response.body()
+        body, content_encoding = encode_body(response, environ.get("HTTP_ACCEPT_ENCODING", ""))
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+        if content_encoding:
+            headers.append(("Content-Encoding", content_encoding))
+        headers.append(("Vary", "Accept-Encoding"))
         headers.extend(response.headers.items())
         request_id = environ.get("HTTP_X_REQUEST_ID")
         if request_id:
@@ -114,15 +118,43 @@ def damage_response(response: Response, fault: str) -> Response:
         # now sits under a key no client looks for.
         payload = response.payload
         if payload is None:  # a page answered from the page cache: only its bytes exist
-            payload = json.loads(response.raw_body or b"{}")
+            payload = json.loads(response.body() or b"{}")
         data = payload.get("data", {})
         response.payload = {**payload, "data": {"items": list(data.values())}}
-        response.raw_body = None
+        response.raw_body = response.gzipped_body = None
     elif fault == "malformed":
         # A body cut off half way, as a proxy that drops the connection would deliver it.
         body = response.body()
         response.raw_body = body[: max(1, len(body) // 2)]
+        # A cached page's compressed bytes are the undamaged body: they must not be sent.
+        response.gzipped_body = None
     return response
+
+
+# Like a gateway behind nginx (``gzip_min_length``): answers of 1 KB or more are sent
+# gzip-compressed to a client that accepts it, as requests always does. A 1,000-customer
+# page is ~520 KB of JSON and ~115 KB compressed.
+GZIP_MIN_BYTES = 1024
+
+
+def encode_body(response: Response, accept_encoding: str) -> tuple[bytes, str | None]:
+    """``(bytes to send, Content-Encoding or None)`` for a client's Accept-Encoding."""
+    if not _accepts_gzip(accept_encoding):
+        return response.body(), None
+    if response.gzipped_body is not None:
+        return response.gzipped_body, "gzip"
+    body = response.body()
+    if len(body) < GZIP_MIN_BYTES:
+        return body, None
+    return gzip.compress(body, compresslevel=1, mtime=0), "gzip"
+
+
+def _accepts_gzip(accept_encoding: str) -> bool:
+    for part in accept_encoding.split(","):
+        coding, _, parameters = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "x-gzip", "*"):
+            return parameters.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000")
+    return False
 
 
 def make_app(config: SandboxConfig) -> SandboxApp:

@@ -143,9 +143,9 @@ def _customer_page(store: CustomerStore, key: PageKey, page_cache: PageCache | N
     linked_source_type, offset, limit = key
     headers = {TOTAL_HEADER: str(store.count(linked_source_type))}
     if page_cache is not None:
-        body = page_cache.get(key)
-        if body is not None:
-            return Response(status=200, headers=headers, raw_body=body)
+        gzipped = page_cache.get_gzipped(key)
+        if gzipped is not None:
+            return Response(status=200, headers=headers, gzipped_body=gzipped)
     customers = store.page(linked_source_type, offset, limit)
     response = json_response({"customers": customers}, headers=headers)
     if page_cache is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -74,15 +75,21 @@ def _read_body(environ: dict[str, Any]) -> bytes:
 
 @dataclass
 class Response:
-    """An answer to send: a JSON payload, or ``raw_body`` bytes sent as they are."""
+    """An answer to send: a JSON payload, or ``raw_body`` bytes sent as they are.
+
+    ``gzipped_body``, when set, is the same body already gzip-compressed (a cached page).
+    """
 
     status: int
     payload: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     raw_body: bytes | None = None
+    gzipped_body: bytes | None = None
 
     def body(self) -> bytes:
         """The bytes to send."""
+        if self.raw_body is None and self.gzipped_body is not None:
+            self.raw_body = gzip.decompress(self.gzipped_body)
         if self.raw_body is not None:
             return self.raw_body
         # Compact and UTF-8 as is: the real gateway does not escape Chinese names.

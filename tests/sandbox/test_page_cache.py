@@ -4,11 +4,13 @@ warm control endpoint fills it, faults still apply, and it stays off unless aske
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import json
 from collections.abc import Iterator
 
 import pytest
 
+from wonder_sandbox.app import GZIP_MIN_BYTES
 from wonder_sandbox.page_cache import PageCache
 from wonder_sandbox.server import RunningSandbox, start_in_thread
 
@@ -92,3 +94,39 @@ def test_the_least_recently_used_page_is_forgotten():
     assert ("User", 10, 10) not in cache
     assert cache.get(("User", 0, 10)) == b"a" * 100
     assert cache.stats()["pages"] == 2
+
+
+def test_a_client_that_accepts_gzip_gets_the_same_page_compressed(cached_client, cached_sandbox):
+    uri = f"{CUSTOMERS}?limit=200&offset=0&linked_source_type=User"
+    plain = cached_client.get(uri)
+    for _ in range(2):  # the first fills the cache, the second is answered from it
+        gzipped = cached_client.get(uri, header_overrides={"Accept-Encoding": "gzip"})
+        assert gzipped.headers["Content-Encoding"] == "gzip"
+        assert int(gzipped.headers["Content-Length"]) == len(gzipped.body) < len(plain.body) / 3
+        assert gzip.decompress(gzipped.body) == plain.body
+        assert gzipped.headers["X-Total-Entries"] == plain.headers["X-Total-Entries"]
+    assert "Content-Encoding" not in plain.headers
+
+
+@pytest.mark.parametrize("accept_encoding", ["identity", "gzip;q=0", "br, deflate", ""])
+def test_no_gzip_unless_the_client_accepts_it(cached_client, accept_encoding):
+    answer = cached_client.get(
+        f"{CUSTOMERS}?limit=200", header_overrides={"Accept-Encoding": accept_encoding}
+    )
+    assert "Content-Encoding" not in answer.headers
+    assert len(answer.json()["data"]["customers"]) == 200
+
+
+def test_a_small_answer_is_not_compressed(cached_client):
+    answer = cached_client.get(f"{CUSTOMERS}?limit=1", header_overrides={"Accept-Encoding": "gzip"})
+    assert len(answer.body) < GZIP_MIN_BYTES
+    assert "Content-Encoding" not in answer.headers
+
+
+def test_a_damaged_cached_page_is_not_sent_intact_in_gzip(cached_client, cached_sandbox):
+    uri = f"{CUSTOMERS}?limit=300"
+    cached_client.get(uri)  # cached now
+    cached_sandbox.set_faults(fault="malformed")
+    answer = cached_client.get(uri, header_overrides={"Accept-Encoding": "gzip"})
+    with pytest.raises(ValueError):
+        json.loads(gzip.decompress(answer.body))
