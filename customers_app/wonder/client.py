@@ -8,7 +8,6 @@ nothing of Django: ``factory.py`` builds it from settings.
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import threading
@@ -25,6 +24,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from .breaker import CircuitBreaker
+from .contract import decode_customer_page, decode_json
 from .errors import (
     WonderBadResponse,
     WonderCredentialsRejected,
@@ -136,10 +136,12 @@ class WonderClient:
         query = [("limit", str(limit)), ("offset", str(offset))]
         if linked_source_type:
             query.append(("linked_source_type", linked_source_type))
-        answer = self._get(CUSTOMERS_PATH, query)
         if binding_problems_only:
+            # The scan reads every page: decode it straight into the documented types.
+            answer = self._get(CUSTOMERS_PATH, query, decode=decode_customer_page)
             customers, rows_returned = _parsed(answer, parse_binding_problem_list)
         else:
+            answer = self._get(CUSTOMERS_PATH, query)
             customers = _parsed(answer, parse_customer_list)
             rows_returned = len(customers)
         return CustomerPage(
@@ -187,13 +189,21 @@ class WonderClient:
             self._local.session = session
         return session
 
-    def _get(self, path: str, query: list[tuple[str, str]]) -> UpstreamResponse:
+    def _get(
+        self,
+        path: str,
+        query: list[tuple[str, str]],
+        *,
+        decode: Callable[[bytes], Any] = decode_json,
+    ) -> UpstreamResponse:
         """GET through the circuit breaker (when there is one): every public call passes here."""
         if self.breaker is None:
-            return self._get_with_retries(path, query)
-        return self.breaker.call(lambda: self._get_with_retries(path, query))
+            return self._get_with_retries(path, query, decode)
+        return self.breaker.call(lambda: self._get_with_retries(path, query, decode))
 
-    def _get_with_retries(self, path: str, query: list[tuple[str, str]]) -> UpstreamResponse:
+    def _get_with_retries(
+        self, path: str, query: list[tuple[str, str]], decode: Callable[[bytes], Any]
+    ) -> UpstreamResponse:
         """GET with retries and back-off inside the time budget; each attempt re-signed."""
         uri = f"{path}?{urlencode(query, quote_via=quote)}" if query else path
         deadline = self._monotonic() + self.config.time_budget
@@ -204,7 +214,7 @@ class WonderClient:
             if remaining <= 0:
                 break
             try:
-                return self._attempt(uri, attempt=attempt, remaining=remaining)
+                return self._attempt(uri, attempt=attempt, remaining=remaining, decode=decode)
             except _RetryableAnswer as retryable:
                 error = retryable.error
                 if attempt == attempts:
@@ -220,7 +230,9 @@ class WonderClient:
         pause = self.config.retry_backoff * (2 ** (attempt - 1)) * random.uniform(0.5, 1.5)
         return max(pause, retry_after or 0.0)
 
-    def _attempt(self, uri: str, *, attempt: int, remaining: float) -> UpstreamResponse:
+    def _attempt(
+        self, uri: str, *, attempt: int, remaining: float, decode: Callable[[bytes], Any]
+    ) -> UpstreamResponse:
         request_id = str(uuid_module.uuid4())
         signed = sign_request(
             private_key=self._private_key, app_id=self.config.app_id, method="GET", uri=uri
@@ -256,7 +268,7 @@ class WonderClient:
                 )
             ) from None
         self._log(uri, str(response.status_code), started, attempt, request_id)
-        return self._interpret(response, request_id)
+        return self._interpret(response, request_id, decode)
 
     def _log(self, uri: str, outcome: str, started: float, attempt: int, request_id: str) -> None:
         elapsed_ms = (time.perf_counter() - started) * 1000
@@ -269,7 +281,9 @@ class WonderClient:
             request_id,
         )
 
-    def _interpret(self, response: requests.Response, request_id: str) -> UpstreamResponse:
+    def _interpret(
+        self, response: requests.Response, request_id: str, decode: Callable[[bytes], Any]
+    ) -> UpstreamResponse:
         status = response.status_code
         if status == 429 or status >= 500:
             raise _RetryableAnswer(
@@ -278,7 +292,7 @@ class WonderClient:
                 ),
                 retry_after=_retry_after(response.headers),
             )
-        payload = _decode(response)
+        payload = _decode(response, decode)
         upstream_code, upstream_message = _upstream_error(payload)
         context = {"request_id": request_id, "status": status}
         if status in (401, 403):
@@ -327,9 +341,9 @@ def _parsed(answer: UpstreamResponse, parser: Callable[[Any], Any]) -> Any:
         raise
 
 
-def _decode(response: requests.Response) -> Any:
+def _decode(response: requests.Response, decode: Callable[[bytes], Any]) -> Any:
     try:
-        return json.loads(response.content)
+        return decode(response.content)
     except (ValueError, UnicodeDecodeError):
         return _NOT_JSON
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .contract import ContractCustomer, ContractRow
 from .errors import WonderBadResponse
 from .records import CreditCard, Customer, PaymentToken, is_binding_problem, mask_card_number
 
@@ -23,9 +24,15 @@ __all__ = [
 ]
 
 
+# A JSON object: a dict, or a row decoded in the documented shape (contract.py).
+_OBJECT = (dict, ContractRow)
+
+
 def _text(value: Any) -> str:
     """A display string from a JSON scalar; containers and null become empty."""
-    if value is None or isinstance(value, (dict, list)):
+    if value.__class__ is str:  # nearly always: the one check most values need
+        return value.strip()
+    if value is None or isinstance(value, (dict, list, ContractRow)):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -39,7 +46,7 @@ def _flag(value: Any) -> bool:
 
 
 def _credit_card(payload: Any) -> CreditCard | None:
-    if not isinstance(payload, dict):
+    if not isinstance(payload, _OBJECT):
         return None
     return CreditCard(
         number=mask_card_number(_text(payload.get("number"))),
@@ -53,7 +60,7 @@ def _credit_card(payload: Any) -> CreditCard | None:
 
 def parse_payment_token(payload: Any) -> PaymentToken | None:
     """A token record, or None when Wonder sent no token object. ``token`` is never read."""
-    if not isinstance(payload, dict):
+    if not isinstance(payload, _OBJECT):
         return None
     return PaymentToken(
         token_type=_text(payload.get("token_type")),
@@ -69,7 +76,7 @@ def parse_payment_token(payload: Any) -> PaymentToken | None:
 
 def _identity(payload: Any) -> tuple[str, str]:
     """``(uuid, reference_number)``; ``WonderBadResponse`` when the row cannot be identified."""
-    if not isinstance(payload, dict):
+    if not isinstance(payload, _OBJECT):
         raise WonderBadResponse("Wonder sent a customer that is not an object.")
     uuid = _text(payload.get("uuid"))
     reference_number = _text(payload.get("reference_number"))
@@ -120,7 +127,7 @@ def _has_binding_problem(payload: dict) -> bool:
     customer (most of them) costs a few lookups instead of a record.
     """
     token = payload.get("default_payment_token")
-    if not isinstance(token, dict):
+    if not isinstance(token, _OBJECT):
         return False
     return is_binding_problem(
         state=_text(token.get("state")), error_code=_text(token.get("error_code"))
@@ -134,8 +141,14 @@ def parse_binding_problem_list(envelope: Any) -> tuple[tuple[Customer, ...], int
     records only for those keeps its CPU for the rows it reports. The filter runs here,
     inside the parsing boundary, so the raw rows (which hold token values) never leave it.
     Every row must still identify its customer, as in ``parse_customer_list``.
+
+    ``envelope`` comes from ``contract.decode_customer_page``: its rows are either
+    ``ContractCustomer`` (the page matched the documented types, identities already
+    checked by the decoder) or dicts (anything else), judged here as any page is.
     """
     customers = _customer_rows(envelope)
+    if customers and type(customers[0]) is ContractCustomer:
+        return _contract_binding_problems(customers), len(customers)
     kept = []
     for item in customers:
         # Same contract as a full parse: a row that cannot be identified is a broken page.
@@ -143,6 +156,19 @@ def parse_binding_problem_list(envelope: Any) -> tuple[tuple[Customer, ...], int
         if _has_binding_problem(item):
             kept.append(parse_customer(item))
     return tuple(kept), len(customers)
+
+
+def _contract_binding_problems(customers: list[ContractCustomer]) -> tuple[Customer, ...]:
+    """The rows with a binding problem, as records; the same rule and the same records as
+    the dict path, on rows whose types the decoder has already checked."""
+    kept = []
+    for row in customers:
+        token = row.default_payment_token
+        if token is not None and is_binding_problem(
+            state=token.state or "", error_code=token.error_code or ""
+        ):
+            kept.append(parse_customer(row))
+    return tuple(kept)
 
 
 def parse_payment_tokens(envelope: Any) -> tuple[PaymentToken, ...]:
