@@ -165,3 +165,22 @@ def test_a_binding_whose_details_changed_is_updated_and_keeps_its_follow_up(live
     assert row.state == real_state
     assert row.followup_status == "contacted"
     assert row.resolved_at is None
+
+
+def test_a_second_scan_moves_last_seen_of_every_still_failing_row_and_keeps_first_seen(
+    live_sandbox,
+):
+    first = services.binding_scan_run()
+    before = dict(FailedBinding.objects.values_list("uuid", "first_seen_at"))
+    reopened = FailedBinding.objects.order_by("pk").last()
+    FailedBinding.objects.filter(pk=reopened.pk).update(resolved_at=timezone.now())
+
+    second = services.binding_scan_run()
+
+    rows = list(FailedBinding.objects.all())
+    assert {row.uuid for row in rows} == set(before)
+    assert all(row.resolved_at is None for row in rows)
+    assert all(row.last_scan_id == second.pk for row in rows)
+    assert all(row.last_seen_at > first.finished_at for row in rows)
+    assert all(row.first_seen_at == before[row.uuid] for row in rows)
+    assert [row.uuid for row in rows if row.new_in_scan_id == second.pk] == [reopened.uuid]
