@@ -16,6 +16,13 @@ account_patterns = [
     ),
 ]
 
+# Admins manage accounts and roles here: say whose admin it is, not "Django administration".
+admin.site.site_header = "Wonder customer dashboard: administration"
+admin.site.site_title = "Dashboard admin"
+admin.site.index_title = "Accounts, roles and reference data"
+# "View site" goes to the dashboard itself.
+admin.site.site_url = "/customers/"
+
 urlpatterns = [
     path("", include("dashboard.health")),
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False)),

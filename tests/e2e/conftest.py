@@ -153,15 +153,16 @@ def make_user(browser, db) -> Callable:
 
 @pytest.fixture
 def page_as(page, make_user, dashboard_url) -> Callable:
-    """``page_as("finance")``: the page, already logged in as a new user of that role.
+    """``page_as("finance")``: the page, already logged in as a new user of that role
+    (or as ``user=``, a user the test made).
 
     The login form has its own journey; the others start logged in, by giving the browser a
     session cookie made server-side, so they stay fast.
     """
 
-    def log_in(role: str):
+    def log_in(role: str, *, user=None):
         client = Client()
-        client.force_login(make_user(role))
+        client.force_login(user or make_user(role))
         session_cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
         page.context.add_cookies(
             [
