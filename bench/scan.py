@@ -3,7 +3,10 @@
 For each (customers, latency) case: start the sandbox with that many customers and that
 latency, migrate a throwaway SQLite database, and run one scan in a fresh process (so its
 peak RSS is the scan's own). Prints customers/s, peak memory and the ideal time
-(pages x latency / concurrency) beside the wall time.
+(pages x latency / concurrency) beside the wall time, split into the walk (reading Wonder)
+and the save (the reconcile), and the CPU per page of the scanning process (``cpu/pg``,
+walk and save together) and of the sandbox (``sbx cpu/pg``). On 2 CPUs, a scan cannot
+beat (cpu/pg + sbx cpu/pg) x pages / 2 whatever its concurrency.
 
 Each case runs in two modes:
 
@@ -40,17 +43,31 @@ __all__ = ["main"]
 
 # One scan inside a fresh process: prints a JSON line with its figures.
 _CHILD = """
-import json, resource, time, django
+import json, logging, os, resource, time, django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from customers_app import services
+
+class Phases(logging.Handler):
+    # The scan's completion line carries its walk and save times as its last two arguments.
+    seconds = (0.0, 0.0)
+    def emit(self, record):
+        if "completed" in record.msg:
+            Phases.seconds = record.args[-2:]
+
+scan_logger = logging.getLogger("customers_app.binding_scan")
+scan_logger.addHandler(Phases())
+scan_logger.setLevel(logging.INFO)
+cpu_before = sum(os.times()[:2])
 started = time.perf_counter()
 run = services.binding_scan_run(concurrency={concurrency})
 wall = time.perf_counter() - started
 print(json.dumps({{
     "status": run.status, "error": run.error, "seen": run.customers_seen,
     "failing": run.failures_found, "requests": run.upstream_requests, "wall": wall,
+    "walk": Phases.seconds[0], "save": Phases.seconds[1],
+    "cpu": sum(os.times()[:2]) - cpu_before,
     "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
 }}))
 """
@@ -103,6 +120,15 @@ def _peak_rss_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _cpu_seconds(pid: int) -> float:
+    """A live process's user + system CPU time so far, in seconds; 0 when it cannot be read."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _warm(base_url: str) -> dict:
@@ -170,6 +196,7 @@ def run_case(
             "DASHBOARD_VAR_DIR": str(workdir),
             "LOG_LEVEL": "WARNING",
         }
+        sandbox_cpu_before = sum(_cpu_seconds(worker.pid) for worker in workers)
         output = subprocess.run(
             [sys.executable, "-c", _CHILD.format(concurrency=concurrency)],
             cwd=ROOT,
@@ -179,6 +206,7 @@ def run_case(
             check=True,
         ).stdout
         figures = json.loads(output.strip().splitlines()[-1])
+        sandbox_cpu = sum(_cpu_seconds(worker.pid) for worker in workers) - sandbox_cpu_before
         sandbox_mb = max(_peak_rss_mb(worker.pid) for worker in workers)
     finally:
         for worker in workers:
@@ -190,6 +218,7 @@ def run_case(
         "warm_seconds": warm_seconds,
         "cache_mb": cache.get("compressed_bytes", 0) / 1024 / 1024,
         "sandbox_mb": sandbox_mb,
+        "sandbox_cpu": sandbox_cpu,
         **figures,
         "customers": customers,
         "latency_ms": latency_ms,
@@ -213,7 +242,8 @@ def main() -> int:
     arguments = parser.parse_args()
     header = (
         f"{'mode':>4} {'customers':>10} {'latency':>8} {'conc':>5} {'pages':>6} {'wall s':>8} "
-        f"{'ideal s':>8} {'ratio':>6} {'cust/s':>9} {'peak MB':>8} {'failing':>8} "
+        f"{'ideal s':>8} {'ratio':>6} {'walk s':>7} {'save s':>7} {'cpu/pg':>7} "
+        f"{'sbx cpu/pg':>10} {'cust/s':>9} {'peak MB':>8} {'failing':>8} "
         f"{'sandbox MB':>10} {'cache MB':>8} {'warm-up s':>9} status"
     )
     modes = {"cold": [False], "warm": [True], "both": [False, True]}[arguments.mode]
@@ -239,7 +269,9 @@ def _print_case(r: dict) -> None:
     print(
         f"{r['mode']:>4} {r['customers']:>10,} {r['latency_ms']:>6.0f}ms {r['concurrency']:>5} "
         f"{r['pages']:>6} {r['wall']:>8.2f} {r['ideal']:>8.2f} "
-        f"{r['wall'] / r['ideal']:>6.2f} {r['seen'] / r['wall']:>9,.0f} "
+        f"{r['wall'] / r['ideal']:>6.2f} {r['walk']:>7.2f} {r['save']:>7.2f} "
+        f"{r['cpu'] / r['pages'] * 1000:>7.1f} {r['sandbox_cpu'] / r['pages'] * 1000:>10.1f} "
+        f"{r['seen'] / r['wall']:>9,.0f} "
         f"{r['peak_mb']:>8.0f} {r['failing']:>8,} {r['sandbox_mb']:>10.0f} "
         f"{r['cache_mb']:>8.0f} {r['warm_seconds']:>9.1f} {r['status']}",
         flush=True,
