@@ -1,19 +1,26 @@
-"""Receivers: audit logins, failures and lockouts; keep the Admin role complete."""
+"""Receivers: audit logins, failures and lockouts; keep the Admin role complete; end a
+deactivated user's sessions."""
 
 from __future__ import annotations
 
 import time
+from importlib import import_module
 
 from axes.signals import user_locked_out
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
-from django.db.models.signals import post_migrate
+from django.contrib.sessions.models import Session
+from django.db import transaction
+from django.db.models.signals import post_migrate, pre_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from customers_app.audit import audit_event_record
 
 from .roles import role_admin_permissions_sync
 
-__all__: list[str] = []
+__all__ = ["user_sessions_end"]
 
 # Session key holding when the user logged in, for the absolute session lifetime.
 SESSION_AUTHENTICATED_AT = "authenticated_at"
@@ -52,3 +59,32 @@ def _lockout_recorded(sender, request, username=None, ip_address=None, **kwargs)
 def _admin_role_synced(sender, **kwargs) -> None:
     # Runs once per migrated app; the permissions of every app exist by the last call.
     role_admin_permissions_sync()
+
+
+@receiver(pre_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_end_sessions")
+def _deactivated_users_sessions_ended(sender, instance, **kwargs) -> None:
+    """When an admin deactivates a user, delete that user's sessions once the change commits.
+
+    Django already refuses an inactive user's session on its next request; deleting the
+    sessions as well leaves nothing of them in the database or the session cache.
+    """
+    if instance.pk is None or instance.is_active:
+        return
+    was_active = get_user_model().objects.filter(pk=instance.pk, is_active=True).exists()
+    if was_active:
+        transaction.on_commit(lambda: user_sessions_end(instance.pk))
+
+
+def user_sessions_end(user_pk: int) -> int:
+    """Delete every unexpired session of one user (database and cache); returns how many.
+
+    Sessions are not indexed by user, so each live one is decoded: fine for the few hundred
+    sessions of an internal tool.
+    """
+    store_class = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(user_pk):
+            store_class(session_key=session.session_key).delete()
+            ended += 1
+    return ended

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.test import Client
 
 from accounts.models import AuditEvent
@@ -96,3 +98,24 @@ def test_logout_is_a_post(client, role_users):
     assert client.get("/accounts/password_change/").status_code == 200
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/accounts/password_change/").status_code == 302
+
+
+def test_deactivating_a_user_ends_their_sessions_and_no_one_elses(
+    role_users, django_capture_on_commit_callbacks
+):
+    support, colleague = Client(), Client()
+    assert _login(support, "support1", PASSWORD).status_code == 302
+    assert _login(colleague, "finance1", PASSWORD, ip="10.0.0.3").status_code == 302
+    assert Session.objects.count() == 2
+
+    user = get_user_model().objects.get(username="support1")
+    with django_capture_on_commit_callbacks(execute=True):
+        user.is_active = False
+        user.save()
+
+    assert Session.objects.count() == 1
+    assert support.get("/customers/").status_code == 302  # back to the login page
+    assert colleague.get("/customers/").status_code != 302
+    with django_capture_on_commit_callbacks(execute=True):
+        user.save()  # saving an already inactive user again ends nothing more
+    assert Session.objects.count() == 1
