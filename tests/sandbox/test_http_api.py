@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
@@ -10,7 +11,8 @@ import pytest
 
 from wonder_sandbox.data import HOSTILE_INDICES
 
-from .signer import http_request
+from .conftest import TEST_APP_ID
+from .signer import http_request, signed_headers
 
 CUSTOMERS = "/svc/payment/api/v1/openapi/customers"
 
@@ -255,3 +257,40 @@ def test_non_ascii_names_travel_as_utf8(wonder_client, running_sandbox):
     answer = wonder_client.get(f"{CUSTOMERS}/{uuid}")
     assert "🐉".encode() in answer.body
     assert json.loads(answer.body.decode("utf-8"))["data"]["customer"]["name"].startswith("陳大文")
+
+
+def _get_on(connection: http.client.HTTPConnection, uri: str, private_key, **headers):
+    signed = signed_headers(private_key, app_id=TEST_APP_ID, method="GET", uri=uri, body="")
+    connection.request("GET", uri, headers={**signed, **headers})
+    answer = connection.getresponse()
+    return answer.status, answer.read()
+
+
+def test_a_connection_is_kept_alive_for_the_next_request(running_sandbox, sandbox_private_key):
+    host, port = running_sandbox.base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    try:
+        for offset in (0, 20, 40):
+            status, body = _get_on(
+                connection, f"{CUSTOMERS}?limit=20&offset={offset}", sandbox_private_key
+            )
+            assert status == 200
+            assert json.loads(body)["data"]["customers"] == running_sandbox.store.page(
+                None, offset, 20
+            )
+        local_port = connection.sock.getsockname()[1]
+        _get_on(connection, f"{CUSTOMERS}?limit=1", sandbox_private_key)
+        assert connection.sock.getsockname()[1] == local_port  # the same connection
+    finally:
+        connection.close()
+
+
+def test_an_error_answer_closes_the_connection(running_sandbox, sandbox_private_key):
+    host, port = running_sandbox.base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    try:
+        status, _body = _get_on(connection, f"{CUSTOMERS}?limit=0", sandbox_private_key)
+        assert status == 400
+        assert connection.sock is None  # http.client saw "Connection: close" and closed
+    finally:
+        connection.close()
