@@ -165,7 +165,7 @@ LOGOUT_REDIRECT_URL = "login"
 
 # --- Accounts, sessions and login protection ----------------------------------------------
 # Axes checks the lockout first; ModelBackend then checks the password (and refuses inactive
-# users on every request, which is what ends a deactivated user's sessions).
+# users on every request; accounts/signals.py also deletes a deactivated user's sessions).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
