@@ -78,10 +78,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Right after SecurityMiddleware: static files are answered before anything below runs,
-    # so they keep WhiteNoise's far-future cache headers; everything below is a dashboard page.
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before WhiteNoise, so static files carry an X-Request-ID (and their log lines one) too.
     "accounts.middleware.RequestIdMiddleware",
+    # Static files are answered here, before anything below runs, so they keep WhiteNoise's
+    # far-future cache headers; everything below is a dashboard page.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

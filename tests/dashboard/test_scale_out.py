@@ -106,6 +106,7 @@ def test_static_files_are_served_hashed_and_compressed(production_server):
     assert response.status_code == 200
     assert response.headers["Content-Encoding"] == "gzip"
     assert "immutable" in response.headers["Cache-Control"]
+    assert len(response.headers["X-Request-ID"]) >= 16  # static answers can be traced too
 
 
 def test_probes_answer_on_the_production_server(production_server):
