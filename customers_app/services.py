@@ -34,7 +34,7 @@ from .wonder import (
     WonderNotFound,
     WonderUnavailable,
 )
-from .wonder.factory import wonder_client
+from .wonder.factory import wonder_breaker, wonder_client
 from .wonder.records import LINKED_SOURCE_TYPES
 
 __all__ = [
@@ -152,6 +152,8 @@ def customer_page_get(
             # Longer than any one call may take, so the lock is never released under a fetch.
             lock_seconds=settings.WONDER_TIME_BUDGET + 5,
             shared_errors=(WonderError,),
+            # Once the circuit opens, waiting for a hanging call is only delay.
+            stop_waiting=lambda: wonder_breaker().open_error(),
         )
     except WonderUnavailable as error:
         if cached is None:

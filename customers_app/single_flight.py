@@ -37,6 +37,7 @@ def single_flight_run(
     wait_seconds: float,
     lock_seconds: float,
     shared_errors: tuple[type[Exception], ...],
+    stop_waiting: Callable[[], Exception | None] = lambda: None,
 ) -> T:
     """``produce()`` once across all workers for ``key``; the others wait for its outcome.
 
@@ -44,7 +45,9 @@ def single_flight_run(
     ``result_ready`` returns None until a result newer than the caller's own is there.
     An error of a ``shared_errors`` type met by the producer is handed to the waiters too,
     so 20 waiters do not each wait for their own timeout. A waiter that has waited
-    ``wait_seconds`` (the producer died, or is stuck) produces for itself.
+    ``wait_seconds`` (the producer died, or is stuck) produces for itself. ``stop_waiting``
+    is asked at every poll: an error it returns is raised at once (the upstream is known to
+    be down, so the producer's answer is not worth waiting for).
     """
     lock_key, error_key = f"{key}:flight", f"{key}:flight-error"
     deadline = time.monotonic() + wait_seconds
@@ -61,7 +64,7 @@ def single_flight_run(
             finally:
                 # The lock outlives the longest fetch (time budget), so it is still ours.
                 _delete(lock_key)
-        outcome = _wait(lock_key, error_key, result_ready, deadline)
+        outcome = _wait(lock_key, error_key, result_ready, deadline, stop_waiting)
         if isinstance(outcome, _Failed):
             raise outcome.error
         if outcome is not None:
@@ -90,7 +93,11 @@ def _produce_sharing_errors(
 
 
 def _wait(
-    lock_key: str, error_key: str, result_ready: Callable[[], T | None], deadline: float
+    lock_key: str,
+    error_key: str,
+    result_ready: Callable[[], T | None],
+    deadline: float,
+    stop_waiting: Callable[[], Exception | None],
 ) -> T | _Failed | None:
     """Poll until the producer we found holding ``lock_key`` finishes; its outcome or None."""
     holder = _get_many([lock_key]).get(lock_key)
@@ -103,6 +110,9 @@ def _wait(
         failed = found.get(error_key)
         if holder is not None and failed is not None and failed[0] == holder:
             return _Failed(failed[1])
+        reason = stop_waiting()
+        if reason is not None:
+            return _Failed(reason)
         if found.get(lock_key) != holder or holder is None:
             # That producer is done (or gone) without a result for us: try to produce.
             return None

@@ -92,6 +92,20 @@ class CircuitBreaker:
             return CircuitState.CLOSED
         return CircuitState.OPEN if self._clock() < open_until else CircuitState.HALF_OPEN
 
+    def open_error(self) -> WonderCircuitOpen | None:
+        """The error ``call`` would raise now because the circuit is open, or None.
+
+        For callers that wait on another's call (single-flight): once the circuit opens,
+        that call's answer is not worth waiting for.
+        """
+        try:
+            open_until = self.store.get(self._open_until_key)
+        except Exception:  # noqa: BLE001 - unknown state: not a reason to stop waiting
+            return None
+        if open_until is None or self._clock() >= open_until:
+            return None
+        return _circuit_open(open_until - self._clock())
+
     def call(self, action: Callable[[], T]) -> T:
         """Run ``action`` (one upstream call, retries included) unless the circuit is open."""
         is_trial = self._admit()
@@ -121,11 +135,7 @@ class CircuitBreaker:
                 return False
             now = self._clock()
             if now < open_until:
-                raise WonderCircuitOpen(
-                    "Wonder failed repeatedly; the dashboard is not asking it again for "
-                    f"{open_until - now:.0f} s.",
-                    retry_in_seconds=open_until - now,
-                )
+                raise _circuit_open(open_until - now)
             if self.store.add(self._trial_key, 1, self.config.trial_timeout_seconds):
                 logger.info("circuit %s half-open: this call is the trial", self.config.name)
                 return True
@@ -175,3 +185,11 @@ class CircuitBreaker:
             operation()
         except Exception:  # noqa: BLE001 - a store outage must not turn into a failed page
             logger.warning("circuit %s: store write failed", self.config.name, exc_info=True)
+
+
+def _circuit_open(retry_in_seconds: float) -> WonderCircuitOpen:
+    return WonderCircuitOpen(
+        "Wonder failed repeatedly; the dashboard is not asking it again for "
+        f"{retry_in_seconds:.0f} s.",
+        retry_in_seconds=retry_in_seconds,
+    )

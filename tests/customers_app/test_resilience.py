@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from customers_app import services
 from customers_app.wonder import WonderCircuitOpen, WonderUnavailable
+from customers_app.wonder.factory import wonder_breaker
 
 LIST_PATH = "/svc/payment/api/v1/openapi/customers"
 AGENTS = 20
@@ -114,3 +115,36 @@ def test_pages_still_work_when_redis_is_down(live_sandbox):
     assert first.customers == second.customers
     assert live_sandbox.request_count(LIST_PATH) == 2
     assert elapsed < 2
+
+
+def test_waiting_agents_give_up_as_soon_as_the_circuit_opens(live_sandbox, settings):
+    settings.WONDER_BREAKER_FAILURES = 2
+    live_sandbox.set_faults(latency_ms=2000)  # the one agent asking Wonder waits 2 s
+
+    def open_the_circuit():
+        time.sleep(0.3)  # once the others are waiting for that agent's answer
+        for _ in range(settings.WONDER_BREAKER_FAILURES):
+            with pytest.raises(WonderUnavailable):
+                wonder_breaker().call(_fail)
+
+    def agent():
+        started = time.perf_counter()
+        try:
+            services.customer_list(page=4, page_size=25)
+        except WonderUnavailable as error:
+            return type(error), time.perf_counter() - started
+        return None, time.perf_counter() - started
+
+    with ThreadPoolExecutor(max_workers=AGENTS + 1) as pool:
+        opener = pool.submit(open_the_circuit)
+        outcomes = list(pool.map(lambda _: agent(), range(AGENTS)))
+        opener.result()
+
+    waiters = [outcome for outcome in outcomes if outcome[1] < 1.5]
+    assert len(waiters) == AGENTS - 1  # all but the one asking Wonder
+    assert all(kind is WonderCircuitOpen for kind, _elapsed in waiters)
+    assert live_sandbox.request_count(LIST_PATH) == 1
+
+
+def _fail():
+    raise WonderUnavailable("Wonder did not answer in time.")
