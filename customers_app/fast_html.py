@@ -19,6 +19,8 @@ __all__ = ["escape_html", "format_html_fast"]
 
 def escape_html(value) -> SafeString:
     """``conditional_escape``: safe values as they are, anything else escaped."""
+    if type(value) is SafeString:  # most cells: their render method's output, kept as is
+        return value
     if hasattr(value, "__html__"):
         return SafeString(value.__html__())
     return SafeString(html.escape(str(value)))
