@@ -8,6 +8,11 @@ pyinstrument samples; its flat view once put seconds of "[self]" time in urllib.
 the test client that cProfile did not confirm. cProfile counts every call (and slows each
 one down, so read its times as shares, not milliseconds); with it comes the number of
 database queries one request makes.
+
+``callgrind`` profiles nothing itself: under ``valgrind --tool=callgrind
+--instr-atstart=no`` (``bench/instructions.py`` runs it so) it switches instruction
+counting on for the profiled requests only. Instructions do not vary with the machine's
+load, so two versions of the code compare on a busy VM where milliseconds do not.
 """
 
 from __future__ import annotations
@@ -16,12 +21,13 @@ import cProfile
 import io
 import os
 import pstats
+import subprocess
 
 from .servers import BENCH_USERNAME, Servers, dashboard_env
 
 __all__ = ["PROFILERS", "profile_case"]
 
-PROFILERS = ("pyinstrument", "cprofile")
+PROFILERS = ("pyinstrument", "cprofile", "callgrind")
 # Lines of each cProfile listing: enough to reach past the framework into the page's code.
 _CPROFILE_LINES = 45
 
@@ -53,7 +59,13 @@ def profile_case(
         _get(client, counted_path)
     # Read now: every request start empties the connection's query log.
     counted = [query["sql"] for query in queries.captured_queries]
-    if profiler == "cprofile":
+    if profiler == "callgrind":
+        _callgrind_counting(on=True)
+        for path in paths:
+            _get(client, path)
+        _callgrind_counting(on=False)
+        text = f"callgrind counted the instructions of {len(paths)} requests."
+    elif profiler == "cprofile":
         profile = cProfile.Profile()
         profile.enable()
         for path in paths:
@@ -76,6 +88,15 @@ def profile_case(
     lines = [f"Database queries in one request: {len(counted)}"]
     lines += [f"  {sql[:160]}" for sql in counted]
     return "\n".join(lines) + "\n\n" + text
+
+
+def _callgrind_counting(*, on: bool) -> None:
+    """Switch callgrind's instruction counting for this process (valgrind's own tool)."""
+    subprocess.run(
+        ["callgrind_control", f"--instr={'on' if on else 'off'}", str(os.getpid())],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def _get(client, path: str) -> None:
