@@ -1,6 +1,6 @@
 """Page-speed benchmark: the dashboard's own time per page, cold and warm cache.
 
-    python -m bench.pages [--latency-ms 50] [--requests 40] [--profile NAME]
+    python -m bench.pages [--latency-ms 50] [--requests 40] [--profile NAME [--profiler cprofile]]
 
 Starts the sandbox with a fixed latency L and the dashboard in gunicorn (DEBUG off, one
 worker), logs in, and times each case's pages from the outside. "Own time" is the response
@@ -9,8 +9,9 @@ inside it, so the figure errs on the slow side. The script counts the upstream c
 sandbox's /__sandbox__/stats) and refuses a case whose cold requests did not all miss the
 cache, or whose warm requests did not all hit it.
 
-``--profile NAME`` runs one case in this process under pyinstrument instead, and prints
-where the time goes. A new page is a new entry in ``CASES``.
+``--profile NAME`` runs one case in this process under pyinstrument (or, with
+``--profiler cprofile``, cProfile) instead, and prints where the time goes and the database
+queries of one request. A new page is a new entry in ``CASES``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import requests
 
+from .profiling import PROFILERS
 from .servers import BENCH_PASSWORD, BENCH_USERNAME, Servers, running_servers
 
 __all__ = ["CASES", "Measurement", "PageCase", "main", "measure", "wonder_call_alone_ms"]
@@ -266,7 +268,13 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=40, help="requests per case (median)")
     parser.add_argument("--customers", type=int, default=20_000, help="customers in the sandbox")
     parser.add_argument("--only", help="run only the cases whose name contains this")
-    parser.add_argument("--profile", metavar="NAME", help="profile one case with pyinstrument")
+    parser.add_argument("--profile", metavar="NAME", help="profile one case in this process")
+    parser.add_argument(
+        "--profiler",
+        choices=PROFILERS,
+        default="pyinstrument",
+        help="with --profile: sampling (pyinstrument) or every call counted (cprofile)",
+    )
     return parser.parse_args(argv)
 
 
@@ -284,12 +292,19 @@ def main(argv: list[str] | None = None) -> int:
             customers=arguments.customers, count=arguments.requests + 1
         )
         if arguments.profile:
-            from .profiling import profile_case
+            from .profiling import profile_case  # imports Django: only when profiling
 
             case = next(case for case in CASES if case.name == arguments.profile)
             if case.failed_bindings is not None:
                 servers.seed_failed_bindings(case.failed_bindings)
-            print(profile_case(case, servers=servers, requests_per_case=arguments.requests))
+            print(
+                profile_case(
+                    case,
+                    servers=servers,
+                    requests_per_case=arguments.requests,
+                    profiler=arguments.profiler,
+                )
+            )
             return 0
         session = _logged_in_session(servers.dashboard_url)
         load_start = os.getloadavg()[0]

@@ -15,6 +15,7 @@ import django_tables2 as tables
 from django import forms
 
 from .models import TablePreference
+from .widgets import TemplateFreeHiddenInput
 
 __all__ = [
     "ChoosableTable",
@@ -103,8 +104,9 @@ def columns_excluded(table_class: type[tables.Table], shown) -> tuple[str, ...]:
 class ColumnChoiceForm(forms.Form):
     """The column chooser: one checkbox per column, plus where to go back to."""
 
-    table_key = forms.CharField(widget=forms.HiddenInput, max_length=100)
-    next = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
+    # On every list page: rendered without widget templates (widgets.py).
+    table_key = forms.CharField(widget=TemplateFreeHiddenInput, max_length=100)
+    next = forms.CharField(widget=TemplateFreeHiddenInput, required=False, max_length=2000)
     columns = forms.MultipleChoiceField(
         label="Columns shown",
         required=False,

@@ -19,6 +19,8 @@ __all__ = ["escape_html", "format_html_fast"]
 
 def escape_html(value) -> SafeString:
     """``conditional_escape``: safe values as they are, anything else escaped."""
+    if type(value) is SafeString:  # most cells: their render method's output, kept as is
+        return value
     if hasattr(value, "__html__"):
         return SafeString(value.__html__())
     return SafeString(html.escape(str(value)))
@@ -26,4 +28,4 @@ def escape_html(value) -> SafeString:
 
 def format_html_fast(format_string: str, *args) -> SafeString:
     """``format_html``: the (trusted) format string filled with escaped arguments."""
-    return SafeString(format_string.format(*(escape_html(arg) for arg in args)))
+    return SafeString(format_string.format(*map(escape_html, args)))

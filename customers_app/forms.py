@@ -6,6 +6,7 @@ from django import forms
 
 from .models import FollowUpStatus
 from .services import DEFAULT_PAGE_SIZE, PAGE_SIZE_CHOICES
+from .widgets import TemplateFreeSelect
 
 __all__ = ["MAX_PAGE_NUMBER", "CustomerFilterForm", "CustomerFindForm", "FollowUpForm"]
 
@@ -17,13 +18,16 @@ _FIELD_NAMES = {"linked_source_type": "Source type", "page_size": "Rows per page
 
 
 class CustomerFilterForm(forms.Form):
-    """The customer list's filters. Bad values are corrected to defaults, never a 500."""
+    """The customer list's filters. Bad values are corrected to defaults, never a 500.
+
+    Its selects are on every list page: they render without widget templates (widgets.py).
+    """
 
     linked_source_type = forms.ChoiceField(
         label="Source type",
         required=False,
         choices=[("", "All"), ("User", "User"), ("Store", "Store")],
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=TemplateFreeSelect(attrs={"class": "form-select form-select-sm"}),
     )
     page_size = forms.TypedChoiceField(
         label="Rows per page",
@@ -34,7 +38,7 @@ class CustomerFilterForm(forms.Form):
         # silently halves the page.
         initial=DEFAULT_PAGE_SIZE,
         choices=[(size, str(size)) for size in PAGE_SIZE_CHOICES],
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=TemplateFreeSelect(attrs={"class": "form-select form-select-sm"}),
     )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=MAX_PAGE_NUMBER, widget=forms.HiddenInput

@@ -11,14 +11,10 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .audit import audit_event_record
-from .column_choice import (
-    column_choice_save,
-    column_chooser,
-    columns_excluded,
-    table_choosable,
-)
+from .column_choice import column_choice_save, column_chooser, table_choosable
 from .forms import CustomerFilterForm, CustomerFindForm
 from .paging import page_navigation
+from .rendered_tables import customer_table_html
 from .tables import CUSTOMER_TABLE_KEY, CustomerTable
 from .upstream_errors import describe_upstream_error
 from .wonder import WonderError, WonderNotFound
@@ -59,7 +55,10 @@ def customer_list_view(request):
         context.update(
             listing=listing,
             navigation=page_navigation(listing),
-            table=CustomerTable(listing.customers, exclude=columns_excluded(CustomerTable, shown)),
+            # Only a page with rows shows a table (empty and past-the-end pages say so instead).
+            table_html=customer_table_html(request=request, listing=listing, shown=shown)
+            if listing.customers
+            else "",
             column_form=column_form,
         )
     template = (

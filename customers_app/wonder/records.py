@@ -7,7 +7,8 @@ number digits beyond the first 6 and last 4.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from dataclasses import dataclass, fields
 from datetime import datetime
 
 __all__ = [
@@ -52,6 +53,24 @@ def mask_card_number(raw: str) -> str:
     )
 
 
+def _pickled_by_constructor(cls):
+    """Pickle a frozen, slotted record as ``cls(*field values)``.
+
+    Pages of customers live in the cache as pickles, read on every list page. The stock
+    pickling of ``slots=True`` dataclasses calls ``dataclasses.fields()`` for every record,
+    both ways: on a cached page of 101 customers (~270 records) that was about a fifth of a
+    warm page's own work (bench/README.md). Pickles written the stock way still load.
+    """
+    values = operator.attrgetter(*(field.name for field in fields(cls)))
+
+    def __reduce__(self):
+        return (cls, values(self))
+
+    cls.__reduce__ = __reduce__
+    return cls
+
+
+@_pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class CreditCard:
     """The card behind a CreditCard token; ``number`` is always masked."""
@@ -77,6 +96,7 @@ class CreditCard:
         return month or self.exp_year
 
 
+@_pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class PaymentToken:
     """A saved payment method. The secret token value is deliberately not a field."""
@@ -106,6 +126,7 @@ class PaymentToken:
         return bool(self.error_code or self.error_msg)
 
 
+@_pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class Customer:
     """One Wonder customer. ``uuid`` is Wonder's id; ``reference_number`` the merchant's."""
@@ -124,6 +145,7 @@ class Customer:
         return " ".join(part for part in (self.dial_code, self.phone) if part)
 
 
+@_pickled_by_constructor
 @dataclass(frozen=True, slots=True)
 class CustomerPage:
     """One page of the customers endpoint, as asked for and as answered."""

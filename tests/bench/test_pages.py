@@ -39,3 +39,35 @@ def test_benchmark_reports_each_list_case_with_its_upstream_calls():
     assert rows["list-25-cold"][1] == "1"  # each cold request made exactly one upstream call
     assert rows["list-25-warm"][1] == "0"  # warm requests made none
     assert "limit=100" in finished.stdout  # the Wonder-call-alone reference
+
+
+@pytest.mark.slow
+def test_cprofile_profile_counts_calls_and_names_the_queries_of_one_request():
+    finished = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.pages",
+            "--requests",
+            "3",
+            "--latency-ms",
+            "5",
+            "--customers",
+            "1000",
+            "--profile",
+            "list-25-warm",
+            "--profiler",
+            "cprofile",
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    # A warm page still reads the session, its user and the column choice.
+    assert "Database queries in one request: 3" in finished.stdout
+    assert "django_session" in finished.stdout
+    assert "Ordered by: internal time" in finished.stdout  # cProfile, by self time
+    assert "Ordered by: cumulative time" in finished.stdout
+    assert "customer_list_view" in finished.stdout

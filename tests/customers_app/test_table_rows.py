@@ -90,3 +90,60 @@ def test_uuids_no_url_can_hold_get_no_link(uuid):
     from customers_app.tables import customer_detail_url
 
     assert customer_detail_url(SimpleNamespace(uuid=uuid)) is None
+
+
+class _Callables:
+    """Attribute records django-tables2 treats specially: callables are called."""
+
+    label = "plain"
+
+    def shout(self):
+        return "LOUD"
+
+    @property
+    def broken(self):
+        raise ValueError("a property that fails")
+
+
+@pytest.mark.parametrize(
+    "accessor",
+    [
+        "name",
+        "phone_display",
+        "default_payment_token__token_type",
+        "default_payment_token__credit_card__number",
+        "default_payment_token__no_such_field",
+        "no_such_field__deeper",
+        "name__upper",  # a string on the way: django-tables2's own lookup
+        "shout",
+        "broken",
+        "label",
+        "0",
+    ],
+)
+def test_cells_resolve_their_accessor_as_django_tables2_does(accessor):
+    from django_tables2.utils import Accessor
+
+    from customers_app.table_rows import PrerenderedRowsMixin, _CellPlan
+
+    store = CustomerStore(200, 1)
+    records = [
+        *parse_customer_list({"data": {"customers": store.page(None, 0, 100)}}),
+        _Callables(),
+        {"name": "a dict row", "default_payment_token": {"token_type": "Alipay"}},
+        ["a", "list"],
+        None,
+    ]
+    plan = _CellPlan(
+        accessor=Accessor(accessor),
+        bits=tuple(Accessor(accessor).bits),
+        empty_values=(),
+        default="",
+        render=None,
+        wants_record=False,
+        link=None,
+        bound_column=None,
+    )
+    for record in records:
+        expected = Accessor(accessor).resolve(record, quiet=True)
+        assert PrerenderedRowsMixin._resolve(plan, record) == expected, (accessor, record)

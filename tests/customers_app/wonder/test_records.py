@@ -86,3 +86,68 @@ def test_a_customer_without_its_identity_is_a_bad_response(missing):
 def test_wrong_shapes_are_bad_responses(envelope):
     with pytest.raises(WonderBadResponse):
         parse_customer_list(envelope)
+
+
+def _page_with_every_kind_of_record():
+    from datetime import UTC, datetime
+
+    from customers_app.wonder.records import CreditCard, Customer, CustomerPage
+
+    card = CreditCard(number="424242******4242", brand="Visa", exp_month="8", exp_year="2030")
+    customers = (
+        Customer(uuid="u-1", reference_number="R1", dial_code="+852", name="陳大文 🎉"),
+        Customer(
+            uuid="u-2",
+            reference_number="R2",
+            dial_code="",
+            email="a@example.com",
+            default_payment_token=PaymentToken(
+                token_type="CreditCard",
+                state="failed",
+                is_default=True,
+                error_code="51",
+                error_msg="<b>declined</b>",
+                credit_card=card,
+            ),
+        ),
+    )
+    return CustomerPage(
+        customers=customers,
+        offset=50,
+        limit=51,
+        total=None,
+        linked_source_type="Store",
+        fetched_at=datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
+        rows_returned=2,
+        request_id="req-1",
+    )
+
+
+def test_a_page_comes_back_from_the_cache_equal_field_for_field():
+    import pickle
+
+    page = _page_with_every_kind_of_record()
+    restored = pickle.loads(pickle.dumps(page, pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own bytes
+    assert restored == page
+    assert restored.customers[1].default_payment_token.credit_card.expiry == "08/2030"
+    assert restored.customers[0].default_payment_token is None
+
+
+def test_pages_pickled_the_stock_dataclass_way_still_load(monkeypatch):
+    """A shared cache may hold pages written before records pickled by constructor."""
+    import pickle
+
+    from customers_app.wonder import records
+
+    page = _page_with_every_kind_of_record()
+    with monkeypatch.context() as patch:
+        for record_class in (
+            records.CreditCard,
+            records.PaymentToken,
+            records.Customer,
+            records.CustomerPage,
+        ):
+            patch.delattr(record_class, "__reduce__")
+        stock = pickle.dumps(page, pickle.HIGHEST_PROTOCOL)
+    assert pickle.loads(stock) == page  # noqa: S301 - our own bytes
+    assert pickle.dumps(page, pickle.HIGHEST_PROTOCOL) != stock
