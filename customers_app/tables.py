@@ -211,7 +211,7 @@ class FailedBindingTable(tables.Table):
             "card_number", "first_seen_at", "followup_status", "actions",
         )  # fmt: skip
         exclude = ("id", "uuid", "dial_code", "fingerprint", "last_scan", "new_in_scan")
-        attrs = {"class": "table table-sm table-hover"}
+        attrs = {"class": "table table-sm table-hover binding-table"}
         empty_text = "No failed bindings match these filters."
         # The lean row (no per-cell attribute lookups): the stock one asked 15 columns x 50
         # rows for <td> attributes this table never sets (bench/README.md, report profile).

@@ -50,6 +50,8 @@ def test_finance_filters_by_error_code_follows_up_and_exports_csv(page_as, scann
     page.goto(REPORT)
     expect(page.get_by_role("heading", name="Failed card bindings")).to_be_visible()
     assert_accessible(page)
+    # Fifteen columns at 1280 px: the table scrolls in its own box, the page does not.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     page.get_by_role("combobox", name="Error code").select_option(code)
     expect(page).to_have_url(re.compile(rf"[?&]error_code={re.escape(code)}\b"))
