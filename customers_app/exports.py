@@ -3,21 +3,34 @@
 The file holds the table's visible columns in their order, only what the page shows (card
 numbers already masked, no token values). Every text cell that a spreadsheet would read as
 a formula gets a leading apostrophe.
+
+XLSX goes through openpyxl's write-only mode, row by row: tablib's export built every cell
+as an object first (50,000 rows took ~285 MB more of a worker's memory, against ~17 MB),
+and stopped with an error on a control character that XML cannot hold.
 """
 
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 from collections.abc import Iterable, Iterator
 
 import django_tables2 as tables
-import tablib
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 __all__ = ["EXPORT_FORMATS", "csv_lines", "spreadsheet_safe", "table_rows", "xlsx_bytes"]
 
 EXPORT_FORMATS = ("csv", "xlsx")
 # What Excel, LibreOffice and Google Sheets treat as the start of a formula (OWASP's list).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Column widths are fitted to the header and this many first rows (characters, capped).
+_WIDTH_SAMPLE_ROWS = 200
+_MAX_COLUMN_WIDTH = 60
 
 
 def spreadsheet_safe(value) -> str:
@@ -50,9 +63,48 @@ def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
 
 
 def xlsx_bytes(rows: Iterable[list[str]], *, title: str) -> bytes:
-    """An XLSX workbook of the rows (the first is the header); built in memory, so capped."""
+    """An XLSX workbook of the rows (the first is the header, bold and frozen), written row
+    by row. Characters XML cannot hold (control characters) are dropped from cells."""
     iterator = iter(rows)
-    dataset = tablib.Dataset(headers=next(iterator, []), title=title[:31])
-    for row in iterator:
-        dataset.append(row)
-    return dataset.export("xlsx")
+    header = next(iterator, [])
+    sample = list(itertools.islice(iterator, _WIDTH_SAMPLE_ROWS))
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_sheet_title(title))
+    sheet.freeze_panes = "A2"
+    # Widths must be set before the first row in write-only mode.
+    for index, width in enumerate(_column_widths([header, *sample]), start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    bold = Font(bold=True)
+    header_cells = []
+    for value in header:
+        cell = WriteOnlyCell(sheet, value=_xml_safe(value))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in itertools.chain(sample, iterator):
+        sheet.append([_xml_safe(value) for value in row])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+def _xml_safe(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def _sheet_title(title: str) -> str:
+    # Excel's limits: 31 characters, none of []:*?/\
+    cleaned = "".join(" " if character in "[]:*?/\\" else character for character in title)
+    return cleaned.strip()[:31] or "Export"
+
+
+def _column_widths(rows: list[list[str]]) -> list[float]:
+    widths: list[float] = []
+    for row in rows:
+        for index, value in enumerate(row):
+            width = min(len(value) + 2, _MAX_COLUMN_WIDTH)
+            if index == len(widths):
+                widths.append(width)
+            else:
+                widths[index] = max(widths[index], width)
+    return widths

@@ -212,6 +212,23 @@ def test_exports_neutralise_spreadsheet_formulas(finance, scanned):
     assert all(not str(v).startswith(("=", "+", "@")) for v in values if v)
 
 
+def test_an_xlsx_export_carries_what_csv_does_header_bold_and_frozen(finance, scanned):
+    # A control character from upstream: XML cannot hold it, so it must not break the file.
+    FailedBinding.objects.filter(pk=FailedBinding.objects.first().pk).update(
+        name="Chan\x07 Tai Man", error_message="Do not honour\x0b"
+    )
+    csv_rows = _csv(finance.get(EXPORT, {"export": "csv"}))
+    response = finance.get(EXPORT, {"export": "xlsx"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    xlsx_rows = [[cell.value or "" for cell in row] for row in sheet.iter_rows()]
+    strip = str.maketrans("", "", "\x07\x0b")
+    assert xlsx_rows == [[value.translate(strip) for value in row] for row in csv_rows]
+    assert "Chan Tai Man" in {value for row in xlsx_rows for value in row}
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+    assert BindingExport.objects.filter(file_format="xlsx").exists()
+
+
 def test_export_is_capped_with_a_clear_message(finance, scanned, settings):
     settings.BINDING_EXPORT_MAX_ROWS = 5
     response = finance.get(EXPORT, {"export": "csv"})
