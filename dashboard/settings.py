@@ -117,7 +117,10 @@ TEMPLATES = [
     },
 ]
 
-# SQLite under var/ by default, so `make run` needs no database server.
+# SQLite under var/ by default, so `make run` needs no database server. var/ is git-ignored,
+# so a fresh clone has none: create it, or SQLite cannot create its file there.
+if "DATABASE_URL" not in os.environ:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'dashboard.sqlite3'}"),

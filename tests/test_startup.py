@@ -81,3 +81,18 @@ def test_dev_keys_command_creates_a_pair_the_dashboard_can_load(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "wonder_dev_private.pem").stat().st_mode & 0o077 == 0
     assert (tmp_path / "wonder_dev_public.pem").read_bytes().startswith(b"-----BEGIN PUBLIC KEY")
+
+
+def test_a_fresh_clone_without_var_migrates_into_a_new_var_folder(tmp_path):
+    var_dir = tmp_path / "var"  # git-ignored: a fresh clone has no var/ folder
+    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput"],
+        cwd=ROOT,
+        env={**environment, "DEBUG": "true", "DASHBOARD_VAR_DIR": str(var_dir)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (var_dir / "dashboard.sqlite3").is_file()
