@@ -47,3 +47,22 @@ def point_at(settings, key_pair):
 
     yield point
     cache.clear()
+
+
+@pytest.fixture
+def finance(client, db):
+    """A test client logged in as a finance user: report, follow-ups, exports and scans."""
+    user = get_user_model().objects.create_user("finance")
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=(
+                "view_customers",
+                "view_failed_bindings",
+                "change_followup",
+                "export_failed_bindings",
+                "run_binding_scan",
+            )
+        )
+    )
+    client.force_login(user)
+    return client

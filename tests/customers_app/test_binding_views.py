@@ -31,21 +31,6 @@ def _user(name: str, *codenames: str):
     return user
 
 
-@pytest.fixture
-def finance(client):
-    client.force_login(
-        _user(
-            "finance",
-            "view_customers",
-            "view_failed_bindings",
-            "change_followup",
-            "export_failed_bindings",
-            "run_binding_scan",
-        )
-    )
-    return client
-
-
 def _csv(response) -> list[list[str]]:
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))

@@ -1,0 +1,67 @@
+"""Hostile or garbled query strings on every page get a clear answer, never a 500.
+
+Agents paste links, bookmarks outlive code, and people edit URLs: each page must answer a
+nonsense parameter with the page (ignoring it) or a clear 4xx, whatever the value.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from customers_app.models import FailedBinding
+
+from .test_binding_views import EXPORT, REPORT
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE_VALUES = [
+    "",
+    "-1",
+    "0",
+    "99999999999999999999999",
+    "1e9",
+    "abc",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%00",
+    "\x00",
+    "😀",
+    "a" * 5000,
+    "2026-13-45",
+    "../../etc/passwd",
+]
+
+LIST_PARAMETERS = ["page", "page_size", "linked_source_type"]
+REPORT_PARAMETERS = [
+    "page", "sort", "q", "binding_status", "linked_source_type", "token_type", "state",
+    "error_code", "card_brand", "first_seen_after", "first_seen_before", "followup_status",
+    "export",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("parameter", LIST_PARAMETERS)
+def test_the_customer_list_answers_every_hostile_parameter(agent_browser, live_sandbox, parameter):
+    for value in HOSTILE_VALUES:
+        response = agent_browser.get("/customers/", {parameter: value})
+        assert response.status_code < 500, (parameter, value, response.status_code)
+        assert b"<script>alert(1)</script>" not in response.content
+
+
+@pytest.mark.parametrize("parameter", REPORT_PARAMETERS)
+def test_the_report_and_its_export_answer_every_hostile_parameter(finance, scanned, parameter):
+    assert FailedBinding.objects.exists()
+    for value in HOSTILE_VALUES:
+        for path, extra in ((REPORT, {}), (EXPORT, {"export": "csv"})):
+            response = finance.get(path, {parameter: value, **extra})
+            assert response.status_code < 500, (path, parameter, value, response.status_code)
+            if path == REPORT:
+                assert b"<script>alert(1)</script>" not in response.content
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+def test_the_jump_box_and_detail_page_answer_hostile_input(agent_browser, live_sandbox, value):
+    response = agent_browser.get("/customers/find/", {"q": value})
+    assert response.status_code < 500, (value, response.status_code)
+    if value and "/" not in value and "\x00" not in value:
+        response = agent_browser.get(f"/customers/{value}/")
+        assert response.status_code < 500, (value, response.status_code)
