@@ -191,3 +191,13 @@ def test_each_hostile_sandbox_row_gives_the_same_outcome_on_both_paths(name):
     assert fast == general
     if name in ("failed_token", "pending_token", "html_error_msg"):
         assert fast[0] == "records" and len(fast[1][0]) == 1
+
+
+def test_the_identifier_pattern_and_str_strip_agree_on_every_whitespace_character():
+    # The fast path refuses a blank uuid with the pattern \S; the dict path with str.strip.
+    blank = [chr(code) for code in range(0x110000) if not chr(code).strip()]
+    assert len(blank) > 20  # ASCII and Unicode spaces, separators, controls
+    not_blank = ["\u200b", "\ufeff", "x", "\u00ad"]  # zero-width and soft hyphen: not space
+    for value in blank + not_blank:
+        body = _page_body([_customer(uuid=value, token={"state": "success", "error_code": ""})])
+        assert _outcome(decode_customer_page(body)) == _outcome(json.loads(body)), hex(ord(value))
