@@ -28,9 +28,11 @@ _CARD_NUMBER = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 
 
 def redact_secrets(text: str) -> str:
-    """Return ``text`` with token values and 13-19 digit card numbers replaced."""
+    """Return ``text`` with token values and 13-19 digit card numbers replaced, and without
+    NUL characters (PostgreSQL refuses them in text and JSON, and a log has no use for them)."""
     if not text:
         return text
+    text = text.replace("\x00", "")
     text = _QUOTED_TOKEN_PAIR.sub(
         lambda match: f"{match['key']}{match['quote']}{REDACTED}{match['quote']}", text
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from accounts.models import AuditEvent
 from accounts.redaction import redact_secrets, redact_value
@@ -50,16 +50,18 @@ def audit_event_record(
         safe_detail,
     )
     try:
-        return AuditEvent.objects.create(
-            user=user,
-            username=redact_secrets(actor)[:150],
-            action=action[:64],
-            target=safe_target,
-            outcome=outcome[:16],
-            client_ip=client_ip_address(request) if request is not None else None,
-            request_id=getattr(request, "request_id", "")[:36],
-            detail=safe_detail,
-        )
+        # A savepoint: a refused row must not break the transaction around it (if any).
+        with transaction.atomic():
+            return AuditEvent.objects.create(
+                user=user,
+                username=redact_secrets(actor)[:150],
+                action=action[:64],
+                target=safe_target,
+                outcome=outcome[:16],
+                client_ip=client_ip_address(request) if request is not None else None,
+                request_id=getattr(request, "request_id", "")[:36],
+                detail=safe_detail,
+            )
     except DatabaseError:
         logger.exception("audit event could not be stored action=%s", action)
         return None

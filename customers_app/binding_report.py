@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
+from accounts.redaction import redact_value
+
 from .models import (
     BindingExport,
     ErrorCodeNote,
@@ -226,7 +228,8 @@ def binding_export_record(
     return BindingExport.objects.create(
         exported_by=user,
         file_format=file_format,
-        filters=filters,
+        # The query string is untrusted: no NUL (PostgreSQL refuses it), no card number.
+        filters=redact_value(filters),
         row_count=row_count,
         truncated=truncated,
     )

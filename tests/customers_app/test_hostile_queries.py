@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from customers_app.models import FailedBinding
+from accounts.models import AuditEvent
+from customers_app.models import BindingExport, FailedBinding
 
 from .test_binding_views import EXPORT, REPORT
 
@@ -65,3 +66,13 @@ def test_the_jump_box_and_detail_page_answer_hostile_input(agent_browser, live_s
     if value and "/" not in value and "\x00" not in value:
         response = agent_browser.get(f"/customers/{value}/")
         assert response.status_code < 500, (value, response.status_code)
+
+
+def test_a_nul_in_the_query_is_dropped_from_what_is_recorded_not_the_record(finance, scanned):
+    # PostgreSQL refuses NUL in text and JSON: the audit row and the export row were lost
+    # (and the export answered 500) before the recorded values were cleaned.
+    assert finance.get(REPORT, {"q": "Chan\x00"}).status_code == 200
+    assert finance.get(EXPORT, {"export": "csv", "q": "Chan\x00"}).status_code == 200
+    viewed = AuditEvent.objects.filter(action="failed_bindings.view").latest("id")
+    assert viewed.detail["filters"]["q"] == "Chan"
+    assert BindingExport.objects.get().filters["q"] == "Chan"
