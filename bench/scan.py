@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.load import recreate_postgres_database  # noqa: E402
 from tests.keys import new_key_pair  # noqa: E402
 
 __all__ = ["main"]
@@ -148,8 +149,10 @@ def run_case(
     sandboxes: int,
     workdir: Path,
     warm: bool = False,
+    database_url: str | None = None,
 ) -> dict:
-    """One benchmark case; returns its figures."""
+    """One benchmark case; returns its figures. ``database_url``: a PostgreSQL database,
+    re-created empty for the case (default: a throwaway SQLite file)."""
     pages = sum(math.ceil(n / 1000) for n in (customers - customers // 4, customers // 4))
     keys = new_key_pair()
     (workdir / "public.pem").write_bytes(keys.public_pem)
@@ -184,13 +187,17 @@ def run_case(
             started = time.perf_counter()
             cache = _warm(base_url)
             warm_seconds = time.perf_counter() - started
-        database = workdir / f"bench-{customers}-{latency_ms}.sqlite3"
-        database.unlink(missing_ok=True)
+        if database_url:
+            recreate_postgres_database(database_url)
+        else:
+            database = workdir / f"bench-{customers}-{latency_ms}.sqlite3"
+            database.unlink(missing_ok=True)
+            database_url = f"sqlite:///{database}"
         child_env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "dashboard.settings",
             "DEBUG": "true",
-            "DATABASE_URL": f"sqlite:///{database}",
+            "DATABASE_URL": database_url,
             "WONDER_BASE_URL": base_url,
             "WONDER_PRIVATE_KEY_FILE": str(workdir / "private.pem"),
             "DASHBOARD_VAR_DIR": str(workdir),
@@ -239,6 +246,11 @@ def main() -> int:
         "--sandboxes", type=int, default=os.cpu_count() or 1, help="sandbox processes (cold)"
     )
     parser.add_argument("--mode", choices=("cold", "warm", "both"), default="both")
+    parser.add_argument(
+        "--database-url",
+        help="e.g. postgres://postgres@127.0.0.1:5432/dashboard_bench (dropped and re-created "
+        "for each case); default: a throwaway SQLite file",
+    )
     arguments = parser.parse_args()
     header = (
         f"{'mode':>4} {'customers':>10} {'latency':>8} {'conc':>5} {'pages':>6} {'wall s':>8} "
@@ -260,6 +272,7 @@ def main() -> int:
                             sandboxes=arguments.sandboxes,
                             workdir=Path(tmp),
                             warm=warm,
+                            database_url=arguments.database_url,
                         )
                     )
     return 0

@@ -8,6 +8,7 @@ as the last one rewrites their last-seen time in one UPDATE, not 240 batches of 
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from dataclasses import fields
 from datetime import datetime
@@ -36,7 +37,7 @@ def _row_fields(row: BindingRow) -> dict[str, str]:
 
 
 def _insert_new(rows: list[BindingRow], *, run: ScanRun, now: datetime) -> None:
-    """INSERT new report rows with one prepared statement, a batch at a time.
+    """Add new report rows: PostgreSQL's COPY there, one prepared INSERT elsewhere (SQLite).
 
     bulk_create builds a model instance and prepares every field of every row one by one:
     for 120,000 rows that took longer than walking all of Wonder. The values here are
@@ -61,22 +62,25 @@ def _insert_new(rows: list[BindingRow], *, run: ScanRun, now: datetime) -> None:
     }
     columns = [meta.get_field(name).column for name in row_fields] + [*per_scan, *defaults]
     # Table and column names come from the model and are quoted; every value is a parameter.
-    statement = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
-        connection.ops.quote_name(meta.db_table),
-        ", ".join(connection.ops.quote_name(column) for column in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
+    table = connection.ops.quote_name(meta.db_table)
+    column_list = ", ".join(connection.ops.quote_name(column) for column in columns)
     scan_values = list(per_scan.values())[1:]
     default_values = list(defaults.values())
+    values = (
+        (*binding_row_values(row), row.fingerprint(), *scan_values, *default_values) for row in rows
+    )
     with connection.cursor() as cursor:
-        for batch in _batches(rows, 2000):
-            cursor.executemany(
-                statement,
-                [
-                    (*binding_row_values(row), row.fingerprint(), *scan_values, *default_values)
-                    for row in batch
-                ],
-            )
+        if connection.vendor == "postgresql":
+            # An INSERT per row, even pipelined, took 12.5 s for 120,000 rows; COPY streams
+            # them in one statement.
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row_values in values:
+                    copy.write_row(row_values)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        statement = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
+        while batch := list(itertools.islice(values, 2000)):
+            cursor.executemany(statement, batch)
 
 
 def reconcile(run: ScanRun, rows: dict[str, BindingRow], now: datetime) -> None:
