@@ -12,9 +12,9 @@ import pytest
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.slow
-def test_benchmark_reports_each_list_case_with_its_upstream_calls():
-    finished = subprocess.run(
+def _run_bench_pages(*arguments: str) -> subprocess.CompletedProcess:
+    """``python -m bench.pages`` on a small, fast sandbox, with ``arguments`` added."""
+    return subprocess.run(
         [
             sys.executable,
             "-m",
@@ -25,14 +25,18 @@ def test_benchmark_reports_each_list_case_with_its_upstream_calls():
             "5",
             "--customers",
             "1000",
-            "--only",
-            "list-25",
+            *arguments,
         ],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+@pytest.mark.slow
+def test_benchmark_reports_each_list_case_with_its_upstream_calls():
+    finished = _run_bench_pages("--only", "list-25")
     # 1 only means a target was missed, which a loaded test machine may well do.
     assert finished.returncode in (0, 1), finished.stderr[-3000:]
     rows = {line.split()[0]: line.split() for line in finished.stdout.splitlines() if line.strip()}
@@ -43,27 +47,7 @@ def test_benchmark_reports_each_list_case_with_its_upstream_calls():
 
 @pytest.mark.slow
 def test_cprofile_profile_counts_calls_and_names_the_queries_of_one_request():
-    finished = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.pages",
-            "--requests",
-            "3",
-            "--latency-ms",
-            "5",
-            "--customers",
-            "1000",
-            "--profile",
-            "list-25-warm",
-            "--profiler",
-            "cprofile",
-        ],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    finished = _run_bench_pages("--profile", "list-25-warm", "--profiler", "cprofile")
     assert finished.returncode == 0, finished.stderr[-3000:]
     # A warm page still reads the session, its user, the user's and the user's groups'
     # permissions (the benchmark's user is in the Finance role) and the column choice.
