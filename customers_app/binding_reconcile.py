@@ -9,7 +9,7 @@ as the last one rewrites their last-seen time in one UPDATE, not 240 batches of 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import fields
 from datetime import datetime
 
@@ -24,9 +24,11 @@ __all__ = ["reconcile"]
 _DB_BATCH = 500
 
 
-def _batches(items: list, size: int = _DB_BATCH) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _batches(items: Iterable, size: int = _DB_BATCH) -> Iterator[list]:
+    """Lists of at most ``size`` items, taken lazily: a generator is never held whole."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
 
 
 def _row_fields(row: BindingRow) -> dict[str, str]:
@@ -79,7 +81,7 @@ def _insert_new(rows: list[BindingRow], *, run: ScanRun, now: datetime) -> None:
             return
         placeholders = ", ".join(["%s"] * len(columns))
         statement = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
-        while batch := list(itertools.islice(values, 2000)):
+        for batch in _batches(values, 2000):
             cursor.executemany(statement, batch)
 
 
