@@ -153,7 +153,7 @@ def customer_page_get(
             lock_seconds=settings.WONDER_TIME_BUDGET + 5,
             shared_errors=(WonderError,),
             # Once the circuit opens, waiting for a hanging call is only delay.
-            stop_waiting=lambda: wonder_breaker().open_error(),
+            stop_waiting=wonder_breaker().open_error,
         )
     except WonderUnavailable as error:
         if cached is None:
