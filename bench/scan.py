@@ -2,7 +2,9 @@
 
 For each (customers, latency) case: start the sandbox with that many customers and that
 latency, migrate a throwaway SQLite database, and run one scan in a fresh process (so its
-peak RSS is the scan's own). Prints customers/s, peak memory and the ideal time
+peak RSS is the scan's own), three times by default (``--repeat``) against the same
+sandbox, each into an empty database: the figures are the median run's, with every run's
+wall time in the last column. Prints customers/s, peak memory and the ideal time
 (pages x latency / concurrency) beside the wall time, split into the walk (reading Wonder)
 and the save (the reconcile), and the CPU per page of the scanning process (``cpu/pg``,
 walk and save together) and of the sandbox (``sbx cpu/pg``). On 2 CPUs, a scan cannot
@@ -150,9 +152,12 @@ def run_case(
     workdir: Path,
     warm: bool = False,
     database_url: str | None = None,
+    repeat: int = 1,
 ) -> dict:
-    """One benchmark case; returns its figures. ``database_url``: a PostgreSQL database,
-    re-created empty for the case (default: a throwaway SQLite file)."""
+    """One benchmark case; returns the figures of its median run (by wall time) of
+    ``repeat`` scans against the same sandbox, each into an empty database, with every
+    run's wall time in ``walls``. ``database_url``: a PostgreSQL database, re-created empty
+    for each run (default: a throwaway SQLite file)."""
     pages = sum(math.ceil(n / 1000) for n in (customers - customers // 4, customers // 4))
     keys = new_key_pair()
     (workdir / "public.pem").write_bytes(keys.public_pem)
@@ -187,46 +192,30 @@ def run_case(
             started = time.perf_counter()
             cache = _warm(base_url)
             warm_seconds = time.perf_counter() - started
-        if database_url:
-            recreate_postgres_database(database_url)
-        else:
-            database = workdir / f"bench-{customers}-{latency_ms}.sqlite3"
-            database.unlink(missing_ok=True)
-            database_url = f"sqlite:///{database}"
-        child_env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "dashboard.settings",
-            "DEBUG": "true",
-            "DATABASE_URL": database_url,
-            "WONDER_BASE_URL": base_url,
-            "WONDER_PRIVATE_KEY_FILE": str(workdir / "private.pem"),
-            "DASHBOARD_VAR_DIR": str(workdir),
-            "LOG_LEVEL": "WARNING",
-        }
-        sandbox_cpu_before = sum(_cpu_seconds(worker.pid) for worker in workers)
-        output = subprocess.run(
-            [sys.executable, "-c", _CHILD.format(concurrency=concurrency)],
-            cwd=ROOT,
-            env=child_env,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        figures = json.loads(output.strip().splitlines()[-1])
-        sandbox_cpu = sum(_cpu_seconds(worker.pid) for worker in workers) - sandbox_cpu_before
-        sandbox_mb = max(_peak_rss_mb(worker.pid) for worker in workers)
+        runs = []
+        for attempt in range(repeat):
+            runs.append(
+                _scan_once(
+                    workers=workers,
+                    base_url=base_url,
+                    workdir=workdir,
+                    database_url=database_url,
+                    name=f"bench-{customers}-{latency_ms}-{attempt}",
+                    concurrency=concurrency,
+                )
+            )
     finally:
         for worker in workers:
             worker.terminate()
             worker.wait(timeout=10)
     ideal = pages * latency_ms / 1000 / concurrency
+    median = sorted(runs, key=lambda run: run["wall"])[len(runs) // 2]
     return {
         "mode": "warm" if warm else "cold",
+        "walls": [run["wall"] for run in runs],
         "warm_seconds": warm_seconds,
         "cache_mb": cache.get("compressed_bytes", 0) / 1024 / 1024,
-        "sandbox_mb": sandbox_mb,
-        "sandbox_cpu": sandbox_cpu,
-        **figures,
+        **median,
         "customers": customers,
         "latency_ms": latency_ms,
         "concurrency": concurrency,
@@ -234,6 +223,48 @@ def run_case(
         "sandboxes": sandboxes,
         "ideal": ideal,
     }
+
+
+def _scan_once(
+    *,
+    workers: list[subprocess.Popen],
+    base_url: str,
+    workdir: Path,
+    database_url: str | None,
+    name: str,
+    concurrency: int,
+) -> dict:
+    """One scan in a fresh process, into an empty database; its figures and the sandbox's
+    CPU and peak memory meanwhile."""
+    if database_url:
+        recreate_postgres_database(database_url)
+    else:
+        database = workdir / f"{name}.sqlite3"
+        database.unlink(missing_ok=True)
+        database_url = f"sqlite:///{database}"
+    child_env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "dashboard.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": database_url,
+        "WONDER_BASE_URL": base_url,
+        "WONDER_PRIVATE_KEY_FILE": str(workdir / "private.pem"),
+        "DASHBOARD_VAR_DIR": str(workdir),
+        "LOG_LEVEL": "WARNING",
+    }
+    sandbox_cpu_before = sum(_cpu_seconds(worker.pid) for worker in workers)
+    output = subprocess.run(
+        [sys.executable, "-c", _CHILD.format(concurrency=concurrency)],
+        cwd=ROOT,
+        env=child_env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    figures = json.loads(output.strip().splitlines()[-1])
+    figures["sandbox_cpu"] = sum(_cpu_seconds(w.pid) for w in workers) - sandbox_cpu_before
+    figures["sandbox_mb"] = max(_peak_rss_mb(worker.pid) for worker in workers)
+    return figures
 
 
 def main() -> int:
@@ -247,6 +278,9 @@ def main() -> int:
     )
     parser.add_argument("--mode", choices=("cold", "warm", "both"), default="both")
     parser.add_argument(
+        "--repeat", type=int, default=3, help="scans per case; the median run is printed"
+    )
+    parser.add_argument(
         "--database-url",
         help="e.g. postgres://postgres@127.0.0.1:5432/dashboard_bench (dropped and re-created "
         "for each case); default: a throwaway SQLite file",
@@ -256,7 +290,7 @@ def main() -> int:
         f"{'mode':>4} {'customers':>10} {'latency':>8} {'conc':>5} {'pages':>6} {'wall s':>8} "
         f"{'ideal s':>8} {'ratio':>6} {'walk s':>7} {'save s':>7} {'cpu/pg':>7} "
         f"{'sbx cpu/pg':>10} {'cust/s':>9} {'peak MB':>8} {'failing':>8} "
-        f"{'sandbox MB':>10} {'cache MB':>8} {'warm-up s':>9} status"
+        f"{'sandbox MB':>10} {'cache MB':>8} {'warm-up s':>9} {'walls s':>16} status"
     )
     modes = {"cold": [False], "warm": [True], "both": [False, True]}[arguments.mode]
     print(header, flush=True)
@@ -273,6 +307,7 @@ def main() -> int:
                             workdir=Path(tmp),
                             warm=warm,
                             database_url=arguments.database_url,
+                            repeat=max(1, arguments.repeat),
                         )
                     )
     return 0
@@ -286,7 +321,8 @@ def _print_case(r: dict) -> None:
         f"{r['cpu'] / r['pages'] * 1000:>7.1f} {r['sandbox_cpu'] / r['pages'] * 1000:>10.1f} "
         f"{r['seen'] / r['wall']:>9,.0f} "
         f"{r['peak_mb']:>8.0f} {r['failing']:>8,} {r['sandbox_mb']:>10.0f} "
-        f"{r['cache_mb']:>8.0f} {r['warm_seconds']:>9.1f} {r['status']}",
+        f"{r['cache_mb']:>8.0f} {r['warm_seconds']:>9.1f} "
+        f"{'/'.join(f'{wall:.2f}' for wall in sorted(r['walls'])):>16} {r['status']}",
         flush=True,
     )
 
