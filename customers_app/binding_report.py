@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.redaction import redact_value
+from accounts.redaction import CARD_NUMBER_PATTERN, redact_value
 
 from .models import (
     BindingExport,
@@ -26,6 +26,7 @@ from .models import (
     ScanRun,
     ScanStatus,
 )
+from .wonder.records import mask_card_number
 
 __all__ = [
     "BarChart",
@@ -37,6 +38,7 @@ __all__ = [
     "failed_binding_get",
     "failed_binding_queryset",
     "failed_binding_summary",
+    "followup_note_mask",
     "followup_update",
     "report_status_get",
 ]
@@ -207,10 +209,29 @@ def _summary_compute(*, status: ReportStatus) -> ReportSummary:
     )
 
 
+def followup_note_mask(*, note: str) -> tuple[str, int]:
+    """``note`` with every card-like number masked to its first 6 and last 4 digits, and
+    how many were masked.
+
+    Finance pastes what customers tell them, card numbers included, and a note is shown on
+    pages and written to exports. Card-like means what the log redaction means: 13 to 19
+    digits, grouped by single spaces or dashes as people type them. No Luhn check, as in the
+    logs: a mistyped card number fails Luhn yet still gives away nearly every digit of the
+    real one, while a long reference number that happens to look like a card loses only its
+    middle digits, and finance is told so when saving.
+    """
+    return CARD_NUMBER_PATTERN.subn(lambda match: mask_card_number(match[0]), note)
+
+
 def followup_update(*, binding: FailedBinding, status: str, note: str, user) -> FollowUpChange:
-    """Set finance's follow-up status and note on a failure, keeping who and when."""
+    """Set finance's follow-up status and note on a failure, keeping who and when.
+
+    Card numbers in the note are masked before it is stored (``followup_note_mask``); the
+    returned change holds the note as stored.
+    """
     if status not in FollowUpStatus.values:
         raise ValueError(f"Unknown follow-up status {status!r}.")
+    note, _masked = followup_note_mask(note=note)
     now = timezone.now()
     with transaction.atomic():
         FailedBinding.objects.filter(pk=binding.pk).update(
