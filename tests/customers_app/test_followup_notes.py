@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 
 import openpyxl
 import pytest
+from django.apps import apps
 
 from customers_app.models import FailedBinding, FollowUpChange
 
@@ -73,3 +75,18 @@ def test_the_export_writes_the_masked_note(finance, scanned):
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == ["Reference number", "Follow-up note"]
     assert [binding.reference_number, f"Customer read out {MASKED}"] in rows
+
+
+def test_the_migration_masks_notes_stored_before(scanned):
+    binding = FailedBinding.objects.first()
+    FailedBinding.objects.filter(pk=binding.pk).update(followup_note=f"old note {CARD}")
+    FollowUpChange.objects.create(binding=binding, status="open", note="4000-0566-5566-5556")
+    FollowUpChange.objects.create(binding=binding, status="open", note="no card, ref 42")
+    migration = importlib.import_module(
+        "customers_app.migrations.0006_mask_card_numbers_in_followup_notes"
+    )
+    migration.mask_stored_notes(apps, None)
+    binding.refresh_from_db()
+    assert binding.followup_note == f"old note {MASKED}"
+    notes = set(FollowUpChange.objects.values_list("note", flat=True))
+    assert notes == {MASKED, "no card, ref 42"}
