@@ -113,8 +113,20 @@ class ReportSummary:
     by_token_type: BarChart
 
 
-def _chart(title: str, counts: list[tuple[str, int]], *, limit: int = 12) -> BarChart:
-    counts = sorted(counts, key=lambda item: (-item[1], item[0]))[:limit]
+def _chart(
+    title: str, counts: list[tuple[str, int]], *, other_noun: str, limit: int = 12
+) -> BarChart:
+    """The ``limit`` largest counts as bars, and one "Other (N codes)" bar for the rest.
+
+    The bars always add up to the report's total: a chart that silently left out the
+    smaller counts disagreed with the count above it. One label past the limit is shown
+    itself rather than as "Other (1 codes)".
+    """
+    counts = sorted(counts, key=lambda item: (-item[1], item[0]))
+    if len(counts) > limit + 1:
+        rest = counts[limit:]
+        other = (f"Other ({len(rest)} {other_noun})", sum(count for _, count in rest))
+        counts = [*counts[:limit], other]
     longest = max((count for _, count in counts), default=0) or 1
     return BarChart(
         title,
@@ -174,7 +186,8 @@ def failed_binding_filter_choices() -> dict[str, list[str]]:
 def failed_binding_summary(*, status: ReportStatus) -> ReportSummary:
     """Bindings still failing, by error code and token type, and how many are new."""
     return _per_scan_cached(
-        name="summary",
+        # v2: the charts gained their "Other" bar; summaries cached without it are not read.
+        name="summary-v2",
         scan=status.last_complete,
         compute=lambda: _summary_compute(status=status),
     )
@@ -204,8 +217,8 @@ def _summary_compute(*, status: ReportStatus) -> ReportSummary:
     return ReportSummary(
         total=current.count(),
         new_since_previous=new,
-        by_error_code=_chart("Failing by error code", list(merged.items())),
-        by_token_type=_chart("Failing by token type", by_type),
+        by_error_code=_chart("Failing by error code", list(merged.items()), other_noun="codes"),
+        by_token_type=_chart("Failing by token type", by_type, other_noun="types"),
     )
 
 
