@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
@@ -10,6 +12,9 @@ from . import services
 from .models import FailedBinding, FollowUpStatus
 
 __all__ = ["FailedBindingFilterSet", "LabelledDateRangeWidget"]
+
+# A search that could be a phone number as people write it: "+852 6589 8353", "852-6589".
+_PHONE_LIKE = re.compile(r"[0-9+\-\s().]+")
 
 _BINDING_STATUS_CHOICES = [
     ("current", "Still failing"),
@@ -76,15 +81,17 @@ class FailedBindingFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        digits = "".join(char for char in value if char.isdigit())
         match = (
             Q(name__icontains=value)
             | Q(email__icontains=value)
             | Q(reference_number__icontains=value)
             | Q(phone__icontains=value)
         )
-        if len(digits) >= 3:
-            match |= Q(phone__contains=digits)
+        digits = "".join(char for char in value if char.isdigit())
+        # Only a search that looks like a phone number is compared digit by digit: otherwise
+        # "chan1985@gmail.com" would also list every phone containing 1985.
+        if len(digits) >= 3 and _PHONE_LIKE.fullmatch(value):
+            match |= Q(phone_digits__contains=digits)
         return queryset.filter(match)
 
     def filter_binding_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
