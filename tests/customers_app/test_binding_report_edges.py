@@ -1,0 +1,80 @@
+"""The failed bindings report at its edges: every column on, empty dates, dates in exports."""
+
+from __future__ import annotations
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from customers_app.models import FailedBinding
+from customers_app.tables import FailedBindingTable
+
+from .test_binding_views import EXPORT, REPORT, _csv
+
+pytestmark = pytest.mark.django_db
+
+
+def _choose_every_column(finance) -> None:
+    response = finance.post(
+        "/customers/columns/",
+        {
+            "table_key": "failed_bindings",
+            "columns": list(FailedBindingTable.base_columns),
+            "next": REPORT,
+        },
+    )
+    assert response.status_code == 302
+
+
+def _xlsx_rows(response) -> list[list]:
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    return [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_every_optional_column_shows_and_exports_even_with_empty_dates(finance, scanned):
+    # Still-failing rows have no "Resolved" date and nobody has followed them up yet.
+    _choose_every_column(finance)
+    current = FailedBinding.objects.filter(resolved_at__isnull=True).count()
+    assert current > 0
+
+    response = finance.get(REPORT)
+    assert response.status_code == 200
+    table_html = response.content.decode().split('id="binding-table"', 1)[1]
+    for header in ("Resolved", "Follow-up at", "Follow-up by", "Card brand"):
+        assert f">{header}<" in table_html
+    assert "<td>—</td>" in table_html
+
+    rows = _csv(finance.get(EXPORT, {"export": "csv"}))
+    header, body = rows[0], rows[1:]
+    assert "Resolved" in header and "Follow-up at" in header
+    assert len(body) == current
+    assert {row[header.index("Resolved")] for row in body} == {""}
+
+    xlsx = finance.get(EXPORT, {"export": "xlsx"})
+    assert xlsx.status_code == 200
+    xlsx_rows = _xlsx_rows(xlsx)
+    assert len(xlsx_rows) == 1 + current
+    assert {row[xlsx_rows[0].index("Follow-up at")] for row in xlsx_rows[1:]} == {None}
+
+
+def test_exports_write_dates_as_the_page_shows_them_in_local_time(finance, scanned):
+    binding = FailedBinding.objects.filter(resolved_at__isnull=True).order_by("pk").first()
+    seen = datetime.datetime(2026, 11, 24, 1, 6, 59, 939813, tzinfo=datetime.UTC)
+    FailedBinding.objects.filter(pk=binding.pk).update(first_seen_at=seen, followup_at=seen)
+    _choose_every_column(finance)
+    query = {"q": binding.reference_number}
+    # Asia/Hong_Kong is UTC+8, and the page shows minutes only.
+    shown = "2026-11-24 09:06"
+    assert shown in finance.get(REPORT, query).content.decode()
+
+    rows = _csv(finance.get(EXPORT, {"export": "csv", **query}))
+    header, row = rows[0], rows[1]
+    assert row[header.index("First seen")] == shown
+    assert row[header.index("Follow-up at")] == shown
+    assert row[header.index("Resolved")] == ""
+
+    xlsx_header, xlsx_row = _xlsx_rows(finance.get(EXPORT, {"export": "xlsx", **query}))[:2]
+    assert xlsx_row[xlsx_header.index("First seen")] == shown
+    assert xlsx_row[xlsx_header.index("Resolved")] is None
