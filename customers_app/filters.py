@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from . import services
 from .models import FailedBinding, FollowUpStatus
 
-__all__ = ["FailedBindingFilterSet", "LabelledDateRangeWidget"]
+__all__ = [
+    "CheckedDateRangeField",
+    "CheckedDateRangeFilter",
+    "FailedBindingFilterSet",
+    "LabelledDateRangeWidget",
+]
 
 _BINDING_STATUS_CHOICES = [
     ("current", "Still failing"),
@@ -29,6 +37,45 @@ class LabelledDateRangeWidget(django_filters.widgets.RangeWidget):
         super().__init__(attrs={"type": "date", **(attrs or {})})
         for widget, end in zip(self.widgets, ("from", "to"), strict=True):
             widget.attrs["aria-label"] = f"{label} {end}"
+
+
+class CheckedDateRangeField(django_filters.fields.DateRangeField):
+    """A from-to date range whose ends the database can hold, the "from" not after the "to".
+
+    django-filter turns each date into the local timezone's midnight (or last instant), and
+    the database compares in UTC: 0001-01-01 00:00 in Hong Kong is 16:00 on the last day of
+    the year 0 in UTC, which no ``datetime`` holds, and the query died with ``OverflowError``.
+    Such a date gets the same "Enter a valid date." as 99999-01-01 does (a field error: the
+    filter set reports it and ignores the range).
+    """
+
+    default_error_messages = {
+        "invalid_date": forms.DateField.default_error_messages["invalid"],
+        "reversed": "The “from” date is after the “to” date.",
+    }
+
+    def compress(self, data_list):
+        date_range = super().compress(data_list)
+        if date_range is None:
+            return None
+        for end in (date_range.start, date_range.stop):
+            if end is None:
+                continue
+            try:
+                end.astimezone(datetime.UTC)
+            except OverflowError:
+                message = self.error_messages["invalid_date"]
+                raise ValidationError(message, code="invalid_date") from None
+        if date_range.start and date_range.stop and date_range.start > date_range.stop:
+            # Otherwise "0 matching bindings", as if nothing had failed in that time.
+            raise ValidationError(self.error_messages["reversed"], code="reversed")
+        return date_range
+
+
+class CheckedDateRangeFilter(django_filters.DateFromToRangeFilter):
+    """``DateFromToRangeFilter`` with ``CheckedDateRangeField``'s checks."""
+
+    field_class = CheckedDateRangeField
 
 
 class FailedBindingFilterSet(django_filters.FilterSet):
@@ -51,7 +98,7 @@ class FailedBindingFilterSet(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(label="State")
     error_code = django_filters.ChoiceFilter(label="Error code")
     card_brand = django_filters.ChoiceFilter(label="Card brand")
-    first_seen = django_filters.DateFromToRangeFilter(
+    first_seen = CheckedDateRangeFilter(
         label="First seen",
         field_name="first_seen_at",
         widget=LabelledDateRangeWidget(label="First seen"),

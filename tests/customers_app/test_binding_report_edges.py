@@ -1,4 +1,5 @@
-"""The failed bindings report at its edges: every column on, empty dates, dates in exports."""
+"""The failed bindings report at its edges: every column on, empty and extreme dates, dates in
+exports."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import timezone
 
 from customers_app.models import FailedBinding
 from customers_app.tables import FailedBindingTable
@@ -78,3 +80,30 @@ def test_exports_write_dates_as_the_page_shows_them_in_local_time(finance, scann
     xlsx_header, xlsx_row = _xlsx_rows(finance.get(EXPORT, {"export": "xlsx", **query}))[:2]
     assert xlsx_row[xlsx_header.index("First seen")] == shown
     assert xlsx_row[xlsx_header.index("Resolved")] is None
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "99999-01-01"])
+def test_a_date_outside_what_a_datetime_holds_is_reported_and_ignored(finance, scanned, date):
+    current = FailedBinding.objects.filter(resolved_at__isnull=True).count()
+    response = finance.get(REPORT, {"first_seen_min": date})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "First seen: Enter a valid date." in html
+    assert f"{current} matching bindings" in html
+
+    export = finance.get(EXPORT, {"export": "csv", "first_seen_min": date})
+    assert export.status_code == 200
+    assert len(_csv(export)) == 1 + current
+
+
+def test_a_reversed_first_seen_range_is_reported_not_silently_empty(finance, scanned):
+    current = FailedBinding.objects.filter(resolved_at__isnull=True).count()
+    response = finance.get(REPORT, {"first_seen_min": "2026-03-01", "first_seen_max": "2026-02-01"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "First seen: The “from” date is after the “to” date." in html
+    assert f"{current} matching bindings" in html
+    # The same day at both ends is a range of one day, not a reversed one.
+    today = timezone.localdate().isoformat()
+    same_day = finance.get(REPORT, {"first_seen_min": today, "first_seen_max": today})
+    assert "Some filters were not understood" not in same_day.content.decode()
