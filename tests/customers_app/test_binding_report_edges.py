@@ -1,9 +1,10 @@
 """The failed bindings report at its edges: every column on, empty and extreme dates, dates in
-exports."""
+exports, bad page numbers."""
 
 from __future__ import annotations
 
 import datetime
+import html
 import io
 
 import openpyxl
@@ -107,3 +108,25 @@ def test_a_reversed_first_seen_range_is_reported_not_silently_empty(finance, sca
     today = timezone.localdate().isoformat()
     same_day = finance.get(REPORT, {"first_seen_min": today, "first_seen_max": today})
     assert "Some filters were not understood" not in same_day.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("page", "note"),
+    [
+        ("abc", "Page 'abc' is not valid; showing page 1 instead."),
+        ("0", "Page '0' is not valid; showing page 1 instead."),
+        ("99", "Page '99' is past the last page; showing page {last} instead."),
+    ],
+)
+def test_a_page_number_out_of_range_is_corrected_and_said(finance, scanned, page, note):
+    response = finance.get(REPORT, {"page": page})
+    assert response.status_code == 200
+    table = response.context["table"]
+    last = table.paginator.num_pages
+    assert table.page.number == (last if page == "99" else 1)
+    page_text = html.unescape(response.content.decode())
+    assert note.format(last=last) in page_text
+    # Said with the table, which is what htmx swaps in when paging.
+    assert 'class="alert alert-info py-2 correction"' in page_text.split('id="binding-table"')[1]
+    # A page that exists says nothing.
+    assert "instead." not in finance.get(REPORT, {"page": str(last)}).content.decode()
