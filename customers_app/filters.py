@@ -19,6 +19,9 @@ __all__ = [
     "LabelledDateRangeWidget",
 ]
 
+# The empty choice of each select, as the customer list words it (not django-filter's "---------").
+_EMPTY_CHOICE_LABEL = "All"
+
 _BINDING_STATUS_CHOICES = [
     ("current", "Still failing"),
     ("resolved", "Resolved by Wonder"),
@@ -90,20 +93,24 @@ class FailedBindingFilterSet(django_filters.FilterSet):
         empty_label=None,
     )  # fmt: skip
     linked_source_type = django_filters.ChoiceFilter(
-        label="Source type", choices=[("User", "User"), ("Store", "Store")]
+        label="Source type",
+        choices=[("User", "User"), ("Store", "Store")],
+        empty_label=_EMPTY_CHOICE_LABEL,
     )
     # Choices come from the rows themselves (set in __init__, cached per completed scan):
     # Wonder may send types and codes we never heard of.
-    token_type = django_filters.ChoiceFilter(label="Token type")
-    state = django_filters.ChoiceFilter(label="State")
-    error_code = django_filters.ChoiceFilter(label="Error code")
-    card_brand = django_filters.ChoiceFilter(label="Card brand")
+    token_type = django_filters.ChoiceFilter(label="Token type", empty_label=_EMPTY_CHOICE_LABEL)
+    state = django_filters.ChoiceFilter(label="State", empty_label=_EMPTY_CHOICE_LABEL)
+    error_code = django_filters.ChoiceFilter(label="Error code", empty_label=_EMPTY_CHOICE_LABEL)
+    card_brand = django_filters.ChoiceFilter(label="Card brand", empty_label=_EMPTY_CHOICE_LABEL)
     first_seen = CheckedDateRangeFilter(
         label="First seen",
         field_name="first_seen_at",
         widget=LabelledDateRangeWidget(label="First seen"),
     )
-    followup_status = django_filters.ChoiceFilter(label="Follow-up", choices=FollowUpStatus)
+    followup_status = django_filters.ChoiceFilter(
+        label="Follow-up", choices=FollowUpStatus, empty_label=_EMPTY_CHOICE_LABEL
+    )
 
     class Meta:
         model = FailedBinding

@@ -1,5 +1,5 @@
 """The failed bindings report at its edges: every column on, empty and extreme dates, dates in
-exports, bad page numbers."""
+exports, bad page numbers, and how numbers and empty filter choices read."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from customers_app.models import FailedBinding
+from customers_app.models import FailedBinding, ScanRun
 from customers_app.tables import FailedBindingTable
 
 from .test_binding_views import EXPORT, REPORT, _csv
@@ -130,3 +130,17 @@ def test_a_page_number_out_of_range_is_corrected_and_said(finance, scanned, page
     assert 'class="alert alert-info py-2 correction"' in page_text.split('id="binding-table"')[1]
     # A page that exists says nothing.
     assert "instead." not in finance.get(REPORT, {"page": str(last)}).content.decode()
+
+
+def test_large_numbers_read_with_thousands_separators(finance, scanned):
+    ScanRun.objects.filter(status="completed").update(customers_seen=3000)
+    html = finance.get(REPORT).content.decode()
+    assert "3,000 customers scanned" in html
+    assert "(at most 50,000 rows)" in html
+
+
+def test_the_filters_empty_choice_reads_all_like_the_customer_list(finance, scanned):
+    form = finance.get(REPORT).context["filterset"].form
+    for name in ("linked_source_type", "token_type", "state", "error_code", "followup_status"):
+        assert form.fields[name].choices[0] == ("", "All"), name
+    assert "---------" not in finance.get(REPORT).content.decode()
