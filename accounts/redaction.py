@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["REDACTED", "redact_secrets", "redact_value"]
+__all__ = ["CARD_NUMBER_PATTERN", "REDACTED", "redact_secrets", "redact_value"]
 
 REDACTED = "[REDACTED]"
 
@@ -24,7 +24,8 @@ _QUOTED_TOKEN_PAIR = re.compile(
 _BARE_TOKEN_PAIR = re.compile(r"""(?P<key>\btoken\s*=\s*)(?P<value>[^\s"',&;}\]]+)""", re.I)
 # 13 to 19 digits, possibly grouped by single spaces or dashes: every card number length.
 # No Luhn check on purpose: a card-like number that fails Luhn is still not worth the risk.
-_CARD_NUMBER = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+# Public: finance's follow-up notes are masked with the same rule (binding_report.py).
+CARD_NUMBER_PATTERN = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 
 
 def redact_secrets(text: str) -> str:
@@ -38,7 +39,7 @@ def redact_secrets(text: str) -> str:
     )
     text = _BARE_TOKEN_PAIR.sub(lambda match: f"{match['key']}{REDACTED}", text)
     text = _TOKEN_VALUE.sub(REDACTED, text)
-    return _CARD_NUMBER.sub(REDACTED, text)
+    return CARD_NUMBER_PATTERN.sub(REDACTED, text)
 
 
 def redact_value(value):

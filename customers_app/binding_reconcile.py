@@ -60,7 +60,10 @@ def _insert_new(rows: list[BindingRow], *, run: ScanRun, now: datetime) -> None:
     defaults = {
         field.column: field.get_db_prep_save(field.get_default(), connection)
         for field in meta.concrete_fields
-        if not field.primary_key and field.name not in row_fields and field.attname not in per_scan
+        if not field.primary_key
+        and not field.generated  # the database computes it (phone_digits)
+        and field.name not in row_fields
+        and field.attname not in per_scan
     }
     columns = [meta.get_field(name).column for name in row_fields] + [*per_scan, *defaults]
     # Table and column names come from the model and are quoted; every value is a parameter.

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from accounts.redaction import redact_value
+from accounts.redaction import CARD_NUMBER_PATTERN, redact_value
 
 from .models import (
     BindingExport,
@@ -26,6 +26,7 @@ from .models import (
     ScanRun,
     ScanStatus,
 )
+from .wonder.records import mask_card_number
 
 __all__ = [
     "BarChart",
@@ -37,6 +38,7 @@ __all__ = [
     "failed_binding_get",
     "failed_binding_queryset",
     "failed_binding_summary",
+    "followup_note_mask",
     "followup_update",
     "report_status_get",
 ]
@@ -111,8 +113,20 @@ class ReportSummary:
     by_token_type: BarChart
 
 
-def _chart(title: str, counts: list[tuple[str, int]], *, limit: int = 12) -> BarChart:
-    counts = sorted(counts, key=lambda item: (-item[1], item[0]))[:limit]
+def _chart(
+    title: str, counts: list[tuple[str, int]], *, other_noun: str, limit: int = 12
+) -> BarChart:
+    """The ``limit`` largest counts as bars, and one "Other (N codes)" bar for the rest.
+
+    The bars always add up to the report's total: a chart that silently left out the
+    smaller counts disagreed with the count above it. One label past the limit is shown
+    itself rather than as "Other (1 codes)".
+    """
+    counts = sorted(counts, key=lambda item: (-item[1], item[0]))
+    if len(counts) > limit + 1:
+        rest = counts[limit:]
+        other = (f"Other ({len(rest)} {other_noun})", sum(count for _, count in rest))
+        counts = [*counts[:limit], other]
     longest = max((count for _, count in counts), default=0) or 1
     return BarChart(
         title,
@@ -172,7 +186,8 @@ def failed_binding_filter_choices() -> dict[str, list[str]]:
 def failed_binding_summary(*, status: ReportStatus) -> ReportSummary:
     """Bindings still failing, by error code and token type, and how many are new."""
     return _per_scan_cached(
-        name="summary",
+        # v2: the charts gained their "Other" bar; summaries cached without it are not read.
+        name="summary-v2",
         scan=status.last_complete,
         compute=lambda: _summary_compute(status=status),
     )
@@ -202,15 +217,34 @@ def _summary_compute(*, status: ReportStatus) -> ReportSummary:
     return ReportSummary(
         total=current.count(),
         new_since_previous=new,
-        by_error_code=_chart("Failing by error code", list(merged.items())),
-        by_token_type=_chart("Failing by token type", by_type),
+        by_error_code=_chart("Failing by error code", list(merged.items()), other_noun="codes"),
+        by_token_type=_chart("Failing by token type", by_type, other_noun="types"),
     )
 
 
+def followup_note_mask(*, note: str) -> tuple[str, int]:
+    """``note`` with every card-like number masked to its first 6 and last 4 digits, and
+    how many were masked.
+
+    Finance pastes what customers tell them, card numbers included, and a note is shown on
+    pages and written to exports. Card-like means what the log redaction means: 13 to 19
+    digits, grouped by single spaces or dashes as people type them. No Luhn check, as in the
+    logs: a mistyped card number fails Luhn yet still gives away nearly every digit of the
+    real one, while a long reference number that happens to look like a card loses only its
+    middle digits, and finance is told so when saving.
+    """
+    return CARD_NUMBER_PATTERN.subn(lambda match: mask_card_number(match[0]), note)
+
+
 def followup_update(*, binding: FailedBinding, status: str, note: str, user) -> FollowUpChange:
-    """Set finance's follow-up status and note on a failure, keeping who and when."""
+    """Set finance's follow-up status and note on a failure, keeping who and when.
+
+    Card numbers in the note are masked before it is stored (``followup_note_mask``); the
+    returned change holds the note as stored.
+    """
     if status not in FollowUpStatus.values:
         raise ValueError(f"Unknown follow-up status {status!r}.")
+    note, _masked = followup_note_mask(note=note)
     now = timezone.now()
     with transaction.atomic():
         FailedBinding.objects.filter(pk=binding.pk).update(

@@ -166,12 +166,18 @@ def failed_binding_followup_view(request, binding_id: int):
         initial={"status": binding.followup_status, "note": binding.followup_note},
     )
     if request.method == "POST" and form.is_valid():
-        services.followup_update(
+        change = services.followup_update(
             binding=binding,
             status=form.cleaned_data["status"],
             note=form.cleaned_data["note"],
             user=request.user,
         )
+        if change.note != form.cleaned_data["note"]:
+            messages.warning(
+                request,
+                "A card number in the note was masked: only its first 6 and last 4 digits "
+                "are kept.",
+            )
         audit_event_record(
             request=request,
             action="failed_bindings.followup",

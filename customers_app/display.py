@@ -7,6 +7,7 @@ text (names, error messages, even token states) is untrusted.
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from .fast_html import escape_html
@@ -49,7 +50,11 @@ def token_state_badge(token: PaymentToken | None) -> SafeString | str:
 
 
 def card_summary(card: CreditCard | None) -> SafeString | str:
-    """``Visa •••• 4242 · 08/2030``; only ever the last 4 digits of the (masked) number."""
+    """``Visa •••• 4242 · exp 08/2030``; only ever the last 4 digits of the (masked) number.
+
+    A card past its expiry month says so: a support agent would otherwise read an old date
+    as a usable card.
+    """
     if card is None:
         return EMPTY
     # Each value escaped once and the pieces joined: on the list this runs for every row.
@@ -59,7 +64,13 @@ def card_summary(card: CreditCard | None) -> SafeString | str:
     if card.last4:
         parts.append(f'<span class="text-nowrap">•••• {escape_html(card.last4)}</span>')
     if card.expiry:
-        parts.append(f'<span class="text-nowrap">exp {escape_html(card.expiry)}</span>')
+        if card.is_expired(timezone.localdate()):
+            parts.append(
+                f'<span class="text-nowrap text-danger card-expired">exp {escape_html(card.expiry)}'
+                " (expired)</span>"
+            )
+        else:
+            parts.append(f'<span class="text-nowrap">exp {escape_html(card.expiry)}</span>')
     if not parts:
         return EMPTY
     return SafeString(" · ".join(parts))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import django_filters
 from django import forms
@@ -21,6 +22,9 @@ __all__ = [
 
 # The empty choice of each select, as the customer list words it (not django-filter's "---------").
 _EMPTY_CHOICE_LABEL = "All"
+
+# A search that could be a phone number as people write it: "+852 6589 8353", "852-6589".
+_PHONE_LIKE = re.compile(r"[0-9+\-\s().]+")
 
 _BINDING_STATUS_CHOICES = [
     ("current", "Still failing"),
@@ -130,15 +134,17 @@ class FailedBindingFilterSet(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        digits = "".join(char for char in value if char.isdigit())
         match = (
             Q(name__icontains=value)
             | Q(email__icontains=value)
             | Q(reference_number__icontains=value)
             | Q(phone__icontains=value)
         )
-        if len(digits) >= 3:
-            match |= Q(phone__contains=digits)
+        digits = "".join(char for char in value if char.isdigit())
+        # Only a search that looks like a phone number is compared digit by digit: otherwise
+        # "chan1985@gmail.com" would also list every phone containing 1985.
+        if len(digits) >= 3 and _PHONE_LIKE.fullmatch(value):
+            match |= Q(phone_digits__contains=digits)
         return queryset.filter(match)
 
     def filter_binding_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

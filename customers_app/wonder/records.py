@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import operator
 from dataclasses import dataclass, fields
-from datetime import datetime
+from datetime import date, datetime
 
 __all__ = [
     "BINDING_PROBLEM_STATES",
@@ -94,6 +94,22 @@ class CreditCard:
         if month and self.exp_year:
             return f"{month}/{self.exp_year}"
         return month or self.exp_year
+
+    def is_expired(self, today: date) -> bool:
+        """Whether the card's expiry month is over on ``today``; False when it is unknown.
+
+        A card is valid through the last day of its expiry month. Two-digit years are read
+        as 20YY, as printed on cards.
+        """
+        try:
+            month, year = int(self.exp_month), int(self.exp_year)
+        except ValueError:
+            return False
+        if not 1 <= month <= 12 or year < 0:
+            return False
+        if year < 100:
+            year += 2000
+        return (year, month) < (today.year, today.month)
 
 
 @_pickled_by_constructor

@@ -46,6 +46,18 @@ def test_a_full_card_number_from_wonder_is_masked(agent_browser, live_sandbox):
     assert "•••• 5556" in html
 
 
+def test_an_expired_card_is_marked_expired(agent_browser, live_sandbox):
+    # Error 54 ("Expired card"): the sandbox gives those cards an expiry in 2021-2024.
+    customer = next(
+        customer
+        for customer in live_sandbox.store.iter_customers("User")
+        if (customer.get("default_payment_token") or {}).get("error_code") == "54"
+    )
+    card = customer["default_payment_token"]["credit_card"]
+    html = agent_browser.get(f"/customers/{customer['uuid']}/").content.decode()
+    assert f"exp {card['exp_month']}/{card['exp_year']} (expired)" in html
+
+
 @pytest.mark.parametrize("uuid", ["00000000-0000-4000-8000-000000000000", "nope", "%3Cx%3E"])
 def test_an_unknown_uuid_is_a_404_page(agent_browser, live_sandbox, uuid):
     response = agent_browser.get(f"/customers/{uuid}/")

@@ -87,6 +87,27 @@ def test_agents_see_not_answering_at_once_while_the_circuit_is_open(
     assert "Wonder is not answering" in response.content.decode()
     assert "stopped asking it for a short while" in response.content.decode()
     assert live_sandbox.request_count(LIST_PATH) == requests_when_opened
+    # No request reached Wonder: the id to quote is this page's own, the one its logs carry.
+    assert (
+        f"Request id to quote: <code>{response['X-Request-ID']}</code>" in response.content.decode()
+    )
+
+
+def test_a_stale_page_served_while_the_circuit_is_open_gives_an_id_to_quote(
+    agent_browser, live_sandbox, settings
+):
+    settings.WONDER_BREAKER_FAILURES = 2
+    settings.WONDER_PAGE_CACHE_SECONDS = 0
+    agent_browser.get("/customers/", {"page": "1"})
+    live_sandbox.set_faults(fault="down")
+    for page in ("5", "6"):
+        assert agent_browser.get("/customers/", {"page": page}).status_code == 503
+    response = agent_browser.get("/customers/", {"page": "1"})
+    assert response.status_code == 200
+    assert "Showing data from" in response.content.decode()
+    assert (
+        f"Request id to quote: <code>{response['X-Request-ID']}</code>" in response.content.decode()
+    )
 
 
 def test_a_stale_page_says_how_old_it_is(agent_browser, live_sandbox, settings):
