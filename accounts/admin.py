@@ -1,11 +1,41 @@
 """The audit log in the Django admin: read-only, filterable, exportable as CSV."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
 
 from .exports import audit_events_csv_response
 from .models import AuditEvent
 
-__all__ = ["AuditEventAdmin"]
+__all__ = ["AuditEventAdmin", "AuditEventChangeList"]
+
+
+class AuditEventChangeList(ChangeList):
+    """The admin's audit list, refusing a date the database cannot compare instead of a 500.
+
+    The date filter and the date hierarchy take any date from the URL. Made timezone-aware
+    and converted to UTC, a date at the edge of what ``datetime`` holds overflows:
+    0001-01-01 00:00 in Hong Kong falls in the year 0 in UTC, and the day after 9999-12-31
+    does not exist. Django does part of that work building the query and the rest compiling
+    it, so the query is compiled here, where the admin still handles a bad lookup:
+    ``IncorrectLookupParameters`` sends the user to the unfiltered list, and the message says
+    why.
+    """
+
+    def get_queryset(self, request, exclude_parameters=None):
+        try:
+            queryset = super().get_queryset(request, exclude_parameters)
+            # elide_empty=False: a filter that matches nothing compiles too (as "0 = 1").
+            queryset.query.get_compiler(queryset.db, elide_empty=False).as_sql()
+        except (OverflowError, ValueError) as error:
+            self.model_admin.message_user(
+                request,
+                "A date in that filter is outside what the audit log can hold; "
+                "showing every event instead.",
+                messages.WARNING,
+            )
+            raise IncorrectLookupParameters(error) from error
+        return queryset
 
 
 @admin.register(AuditEvent)
@@ -18,6 +48,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "occurred_at"
     readonly_fields = [field.name for field in AuditEvent._meta.fields]
     actions = ["export_selected"]
+
+    def get_changelist(self, request, **kwargs):
+        return AuditEventChangeList
 
     def has_add_permission(self, request) -> bool:
         return False

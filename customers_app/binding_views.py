@@ -21,6 +21,7 @@ from django_tables2 import RequestConfig
 from . import services
 from .audit import audit_event_record
 from .column_choice import column_choice_get, column_chooser, columns_excluded
+from .corrections import correction_note
 from .exports import EXPORT_FORMATS, csv_lines, table_rows, xlsx_bytes
 from .filters import FailedBindingFilterSet
 from .forms import FollowUpForm
@@ -60,14 +61,26 @@ def _filtered_table(request, *, shown) -> tuple[FailedBindingFilterSet, FailedBi
     return filterset, table
 
 
-def _paginate(request, table: FailedBindingTable) -> None:
-    """Page the table; a bad or too-large page number shows the first or last page."""
+def _paginate(request, table: FailedBindingTable) -> list[str]:
+    """Page the table. A page number that is not one shows the first page, one past the end
+    the last; the note returned says so, in the customer list's words."""
+    requested = request.GET.get("page") or "1"
     try:
-        table.paginate(page=request.GET.get("page", 1), per_page=PER_PAGE)
+        table.paginate(page=requested, per_page=PER_PAGE)
+        return []
     except PageNotAnInteger:
-        table.paginate(page=1, per_page=PER_PAGE)
+        shown, problem = 1, "is not valid"
     except EmptyPage:
-        table.paginate(page=table.paginator.num_pages, per_page=PER_PAGE)
+        # A whole number (the paginator checked), below 1 or past the last page.
+        if int(requested) < 1:
+            shown, problem = 1, "is not valid"
+        else:
+            shown, problem = table.paginator.num_pages, "is past the last page"
+    table.paginate(page=shown, per_page=PER_PAGE)
+    note = correction_note(
+        label="Page", given=requested, replacement=f"page {shown}", problem=problem
+    )
+    return [note]
 
 
 def _auto_refresh(status) -> object:
@@ -89,7 +102,7 @@ def failed_binding_report_view(request):
         request=request, table_class=FailedBindingTable, table_key=FAILED_BINDING_TABLE_KEY
     )
     filterset, table = _filtered_table(request, shown=shown)
-    _paginate(request, table)
+    corrections = _paginate(request, table)
     audit_event_record(
         request=request,
         action="failed_bindings.view",
@@ -99,6 +112,7 @@ def failed_binding_report_view(request):
         "filterset": filterset,
         "table": table,
         "column_form": column_form,
+        "corrections": corrections,
         "status": status,
         "export_cap": settings.BINDING_EXPORT_MAX_ROWS,
     }

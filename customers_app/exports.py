@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import logging
 from collections.abc import Iterable, Iterator
 
 import django_tables2 as tables
@@ -23,7 +24,14 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-__all__ = ["EXPORT_FORMATS", "csv_lines", "spreadsheet_safe", "table_rows", "xlsx_bytes"]
+__all__ = [
+    "EXPORT_FAILED_TEXT",
+    "EXPORT_FORMATS",
+    "csv_lines",
+    "spreadsheet_safe",
+    "table_rows",
+    "xlsx_bytes",
+]
 
 EXPORT_FORMATS = ("csv", "xlsx")
 # What Excel, LibreOffice and Google Sheets treat as the start of a formula (OWASP's list).
@@ -31,6 +39,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Column widths are fitted to the header and this many first rows (characters, capped).
 _WIDTH_SAMPLE_ROWS = 200
 _MAX_COLUMN_WIDTH = 60
+
+logger = logging.getLogger(__name__)
 
 
 def spreadsheet_safe(value) -> str:
@@ -53,13 +63,49 @@ class _Echo:
         return value
 
 
+# The header and this many rows are rendered before a streamed CSV response is handed back.
+_ROWS_CHECKED_BEFORE_STREAMING = 100
+EXPORT_FAILED_TEXT = "EXPORT FAILED: this file is incomplete"
+
+
 def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
-    """CSV text one line at a time, so a large export streams instead of piling up."""
+    """CSV text one line at a time (the header first), so a large export streams instead of
+    piling up.
+
+    A failure must never pass for a short file. Once a streamed response's first byte is
+    out its status cannot change, so a failure is caught in two places:
+
+    - The header and the first 100 rows are rendered here, before the response exists. A
+      fault that breaks every row (a column that cannot render some value) fails here, as
+      an ordinary 500 with its traceback logged, and nobody gets a file.
+    - A row that fails later ends the file with an ``EXPORT FAILED`` line for whoever opens
+      it, and the error is raised again so the server aborts the transfer: without its last
+      chunk the browser marks the download as failed instead of complete.
+
+    Rendering every row first would settle it too, but holds the whole export (50,000 rows)
+    in a worker's memory, which streaming exists to avoid.
+    """
     writer = csv.writer(_Echo())
+    remaining = iter(rows)
     # A byte-order mark so Excel reads the UTF-8 (Chinese names) correctly.
-    yield "\ufeff"
-    for row in rows:
-        yield writer.writerow(row)
+    checked = ["\ufeff", *(writer.writerow(header) for header in itertools.islice(remaining, 1))]
+    first_rows = itertools.islice(remaining, _ROWS_CHECKED_BEFORE_STREAMING)
+    checked_rows = [writer.writerow(row) for row in first_rows]
+    rest = _csv_lines_or_failure(remaining, writer=writer, rows_written=len(checked_rows))
+    return itertools.chain(checked, checked_rows, rest)
+
+
+def _csv_lines_or_failure(rows: Iterator[list[str]], *, writer, rows_written: int) -> Iterator[str]:
+    """The remaining rows' lines; a failing row ends them with a failure line, then raises."""
+    try:
+        for row in rows:
+            yield writer.writerow(row)
+            rows_written += 1
+    except Exception:
+        logger.exception("CSV export failed after %d rows; the file says so", rows_written)
+        notice = f"{EXPORT_FAILED_TEXT}: it stops after {rows_written:,} rows."
+        yield writer.writerow([notice])
+        raise
 
 
 def xlsx_bytes(rows: Iterable[list[str]], *, title: str) -> bytes:

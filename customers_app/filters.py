@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
 from . import services
 from .models import FailedBinding, FollowUpStatus
 
-__all__ = ["FailedBindingFilterSet", "LabelledDateRangeWidget"]
+__all__ = [
+    "CheckedDateRangeField",
+    "CheckedDateRangeFilter",
+    "FailedBindingFilterSet",
+    "LabelledDateRangeWidget",
+]
+
+# The empty choice of each select, as the customer list words it (not django-filter's "---------").
+_EMPTY_CHOICE_LABEL = "All"
 
 # A search that could be a phone number as people write it: "+852 6589 8353", "852-6589".
 _PHONE_LIKE = re.compile(r"[0-9+\-\s().]+")
@@ -36,6 +46,45 @@ class LabelledDateRangeWidget(django_filters.widgets.RangeWidget):
             widget.attrs["aria-label"] = f"{label} {end}"
 
 
+class CheckedDateRangeField(django_filters.fields.DateRangeField):
+    """A from-to date range whose ends the database can hold, the "from" not after the "to".
+
+    django-filter turns each date into the local timezone's midnight (or last instant), and
+    the database compares in UTC: 0001-01-01 00:00 in Hong Kong is 16:00 on the last day of
+    the year 0 in UTC, which no ``datetime`` holds, and the query died with ``OverflowError``.
+    Such a date gets the same "Enter a valid date." as 99999-01-01 does (a field error: the
+    filter set reports it and ignores the range).
+    """
+
+    default_error_messages = {
+        "invalid_date": forms.DateField.default_error_messages["invalid"],
+        "reversed": "The “from” date is after the “to” date.",
+    }
+
+    def compress(self, data_list):
+        date_range = super().compress(data_list)
+        if date_range is None:
+            return None
+        for end in (date_range.start, date_range.stop):
+            if end is None:
+                continue
+            try:
+                end.astimezone(datetime.UTC)
+            except OverflowError:
+                message = self.error_messages["invalid_date"]
+                raise ValidationError(message, code="invalid_date") from None
+        if date_range.start and date_range.stop and date_range.start > date_range.stop:
+            # Otherwise "0 matching bindings", as if nothing had failed in that time.
+            raise ValidationError(self.error_messages["reversed"], code="reversed")
+        return date_range
+
+
+class CheckedDateRangeFilter(django_filters.DateFromToRangeFilter):
+    """``DateFromToRangeFilter`` with ``CheckedDateRangeField``'s checks."""
+
+    field_class = CheckedDateRangeField
+
+
 class FailedBindingFilterSet(django_filters.FilterSet):
     """The failed bindings report's filters. An invalid value is reported and ignored."""
 
@@ -48,20 +97,24 @@ class FailedBindingFilterSet(django_filters.FilterSet):
         empty_label=None,
     )  # fmt: skip
     linked_source_type = django_filters.ChoiceFilter(
-        label="Source type", choices=[("User", "User"), ("Store", "Store")]
+        label="Source type",
+        choices=[("User", "User"), ("Store", "Store")],
+        empty_label=_EMPTY_CHOICE_LABEL,
     )
     # Choices come from the rows themselves (set in __init__, cached per completed scan):
     # Wonder may send types and codes we never heard of.
-    token_type = django_filters.ChoiceFilter(label="Token type")
-    state = django_filters.ChoiceFilter(label="State")
-    error_code = django_filters.ChoiceFilter(label="Error code")
-    card_brand = django_filters.ChoiceFilter(label="Card brand")
-    first_seen = django_filters.DateFromToRangeFilter(
+    token_type = django_filters.ChoiceFilter(label="Token type", empty_label=_EMPTY_CHOICE_LABEL)
+    state = django_filters.ChoiceFilter(label="State", empty_label=_EMPTY_CHOICE_LABEL)
+    error_code = django_filters.ChoiceFilter(label="Error code", empty_label=_EMPTY_CHOICE_LABEL)
+    card_brand = django_filters.ChoiceFilter(label="Card brand", empty_label=_EMPTY_CHOICE_LABEL)
+    first_seen = CheckedDateRangeFilter(
         label="First seen",
         field_name="first_seen_at",
         widget=LabelledDateRangeWidget(label="First seen"),
     )
-    followup_status = django_filters.ChoiceFilter(label="Follow-up", choices=FollowUpStatus)
+    followup_status = django_filters.ChoiceFilter(
+        label="Follow-up", choices=FollowUpStatus, empty_label=_EMPTY_CHOICE_LABEL
+    )
 
     class Meta:
         model = FailedBinding

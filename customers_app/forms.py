@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from .corrections import correction_note
 from .models import FollowUpStatus
 from .services import DEFAULT_PAGE_SIZE, PAGE_SIZE_CHOICES
 from .widgets import TemplateFreeSelect
@@ -61,8 +62,11 @@ class CustomerFilterForm(forms.Form):
             if name in checked.errors:
                 params[name] = default
                 corrections.append(
-                    f"{_FIELD_NAMES[name]} {str(query.get(name))[:40]!r} is not valid; "
-                    f"showing {_describe(name, default)} instead."
+                    correction_note(
+                        label=_FIELD_NAMES[name],
+                        given=query.get(name),
+                        replacement=_describe(name, default),
+                    )
                 )
             else:
                 params[name] = cleaned.get(name) or default

@@ -137,12 +137,17 @@ table_register(
 
 
 class LocalDateTimeColumn(tables.DateTimeColumn):
-    """A date and time in the local timezone, formatted like the ``date`` filter would.
+    """A date and time in the local timezone, formatted like the ``date`` filter would, on the
+    page and in exports alike.
 
     The stock ``DateTimeColumn`` compiles its one-line template again for every cell (four
-    columns x 50 rows on the report); formatting directly gives the same text. Exports still
-    get the stock column's ISO value.
+    columns x 50 rows on the report); formatting directly gives the same text.
     """
+
+    # The stock column is a TemplateColumn, which takes every value, None included, to its
+    # template (empty_values=()); render() does not: an empty date is the table's empty
+    # marker on the page and an empty cell in an export.
+    empty_values = (None, "")
 
     def __init__(self, *, format: str, **kwargs) -> None:
         super().__init__(format=format, **kwargs)
@@ -151,6 +156,11 @@ class LocalDateTimeColumn(tables.DateTimeColumn):
     def render(self, value, **kwargs) -> str:
         """The value as ``format``, in the current timezone (empty values never get here)."""
         return dateformat.format(template_localtime(value), self.format)
+
+    def value(self, value, **kwargs) -> str:
+        """The export's text: what the page shows, not the stock column's UTC ISO value
+        (``2026-11-24 01:06:59.939813+00:00`` beside a page saying ``2026-11-24 09:06``)."""
+        return self.render(value)
 
 
 class FailedBindingTable(tables.Table):

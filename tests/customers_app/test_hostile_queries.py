@@ -29,13 +29,16 @@ HOSTILE_VALUES = [
     "😀",
     "a" * 5000,
     "2026-13-45",
+    "0001-01-01",
+    "9999-12-31",
     "../../etc/passwd",
 ]
 
 LIST_PARAMETERS = ["page", "page_size", "linked_source_type"]
 REPORT_PARAMETERS = [
     "page", "sort", "q", "binding_status", "linked_source_type", "token_type", "state",
-    "error_code", "card_brand", "first_seen_after", "first_seen_before", "followup_status",
+    "error_code", "card_brand", "first_seen_min", "first_seen_max", "first_seen_after",
+    "first_seen_before", "followup_status",
     "export",
 ]  # fmt: skip
 
