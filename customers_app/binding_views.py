@@ -147,7 +147,13 @@ def binding_scan_refresh_view(request):
         detail={"joined_running_scan": not started},
     )
     if started:
-        messages.info(request, "Scan started. The report updates when it has finished.")
+        # Said with its time: a scan can fail before the page this redirects to is drawn,
+        # and "started" beside "the latest scan failed" must read as one story.
+        messages.info(
+            request,
+            f"Scan started at {timezone.localtime(run.started_at):%H:%M:%S}. "
+            "The report updates when it has finished.",
+        )
     else:
         messages.info(request, "A scan is already running; this page follows its progress.")
     return redirect("customers:failed_bindings")

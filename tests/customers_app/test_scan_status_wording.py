@@ -1,0 +1,68 @@
+"""What the report's scan status says while a scan runs after one that failed: QA found
+"Scan started" beside "the latest scan failed and changed nothing", a Refresh button that
+still invited clicks, and "0 customers scanned" while Wonder had not answered yet."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from customers_app.models import ScanRun, ScanStatus
+
+pytestmark = pytest.mark.django_db
+
+REPORT = "/customers/failed-bindings/"
+
+
+@pytest.fixture(autouse=True)
+def no_automatic_scans(settings):
+    # An old (or missing) report would start a real scan in the background on each view.
+    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0
+
+
+def _failed_scan() -> ScanRun:
+    return ScanRun.objects.create(
+        status=ScanStatus.FAILED,
+        finished_at=timezone.now(),
+        error="Wonder could not be read completely: Wonder is not answering.",
+    )
+
+
+def test_a_failed_scan_with_none_running_is_the_news_and_refresh_is_offered(finance):
+    _failed_scan()
+    html = finance.get(REPORT).content.decode()
+    assert "failed and changed nothing: Wonder could not be read completely" in html
+    assert (
+        '<button type="submit" class="btn btn-outline-primary btn-sm">Refresh now</button>' in html
+    )
+
+
+def test_while_a_new_scan_runs_the_old_failure_steps_back_and_the_button_says_so(finance):
+    _failed_scan()
+    ScanRun.objects.create(status=ScanStatus.RUNNING, trigger="button")
+    html = finance.get(REPORT).content.decode()
+    assert "failed and changed nothing" not in html
+    assert "The previous scan (" in html and "failed: Wonder could not be read" in html
+    assert "Scan running…</button>" in html and "disabled" in html
+    assert ">Refresh now<" not in html
+
+
+def test_a_running_scan_wonder_has_not_answered_yet_says_it_is_waiting(finance):
+    ScanRun.objects.create(status=ScanStatus.RUNNING, trigger="button")
+    html = finance.get(REPORT).content.decode()
+    assert "waiting for Wonder's first pages." in html
+    assert "0 customers scanned" not in html
+
+
+def test_a_running_scan_that_has_read_pages_counts_them(finance):
+    ScanRun.objects.create(
+        status=ScanStatus.RUNNING, customers_seen=12000, customers_expected=1000000
+    )
+    html = finance.get("/customers/failed-bindings/scan/progress/").content.decode()
+    assert "12,000 of 1,000,000 customers scanned." in html
+
+
+def test_joining_a_running_scan_says_so(finance):
+    ScanRun.objects.create(status=ScanStatus.RUNNING, trigger="button")
+    response = finance.post("/customers/failed-bindings/scan/", follow=True)
+    assert "A scan is already running; this page follows its progress." in response.content.decode()
