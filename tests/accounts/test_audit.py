@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.test import RequestFactory
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from customers_app.audit import audit_event_record
@@ -87,9 +88,18 @@ def test_the_export_is_csv_of_the_filtered_events_and_is_recorded_with_its_row_c
     client.force_login(role_users["admin"])
     response = client.get("/audit/export.csv", {"username": "support1"})
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    content = b"".join(response.streaming_content).decode()
+    assert content.startswith("\ufeff")  # so Excel reads the UTF-8 as UTF-8
+    rows = list(csv.reader(io.StringIO(content.removeprefix("\ufeff"))))
     assert rows[0] == ["When", "User", "Action", "Target", "Outcome", "Client IP", "Request id"]
     assert sorted(row[3] for row in rows[1:]) == ["'=HYPERLINK(1)", "u-1"]
+    # As the audit page shows it: local time (Hong Kong), to the second.
+    shown = {
+        timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M:%S")
+        for event in AuditEvent.objects.filter(username="support1")
+    }
+    assert {row[0] for row in rows[1:]} == shown
+    assert "+00:00" not in content
     export = AuditEvent.objects.get(action="audit_export")
     assert export.detail == {"rows": 2}
     assert export.username == "admin1"
