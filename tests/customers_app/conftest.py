@@ -66,3 +66,18 @@ def finance(client, db):
     )
     client.force_login(user)
     return client
+
+
+@pytest.fixture
+def report_viewer(client, settings, db):
+    """A test client of a user who may only view the failed bindings report, with no
+    background scan started by a page view and an empty cache before and after."""
+    from django.core.cache import cache
+
+    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0
+    cache.clear()
+    user = get_user_model().objects.create_user("report-viewer")
+    user.user_permissions.add(Permission.objects.get(codename="view_failed_bindings"))
+    client.force_login(user)
+    yield client
+    cache.clear()
