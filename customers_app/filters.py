@@ -17,6 +17,7 @@ __all__ = [
     "CheckedDateRangeField",
     "CheckedDateRangeFilter",
     "FailedBindingFilterSet",
+    "FilterForm",
     "LabelledDateRangeWidget",
 ]
 
@@ -44,6 +45,29 @@ class LabelledDateRangeWidget(django_filters.widgets.RangeWidget):
         super().__init__(attrs={"type": "date", **(attrs or {})})
         for widget, end in zip(self.widgets, ("from", "to"), strict=True):
             widget.attrs["aria-label"] = f"{label} {end}"
+
+
+class FilterForm(forms.Form):
+    """A filter form that looks like the customer list's: Bootstrap's small controls
+    (``form-select-sm``, ``form-control-sm``) and labels without a colon.
+
+    Set here, once for every field, rather than on each filter's widget: a filter added
+    later gets the same look without anyone remembering to ask for it.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        # self.fields are this form's own copies (widgets included), so this changes no other.
+        for field in self.fields.values():
+            # A date range is two inputs (a MultiWidget): each gets the class.
+            for widget in getattr(field.widget, "widgets", (field.widget,)):
+                css_class = (
+                    "form-select form-select-sm"
+                    if isinstance(widget, forms.Select)
+                    else "form-control form-control-sm"
+                )
+                widget.attrs["class"] = css_class
 
 
 class CheckedDateRangeField(django_filters.fields.DateRangeField):
@@ -119,6 +143,7 @@ class FailedBindingFilterSet(django_filters.FilterSet):
     class Meta:
         model = FailedBinding
         fields: list[str] = []
+        form = FilterForm
 
     def __init__(self, data=None, *args, **kwargs) -> None:
         # Finance opens the report to see what is failing now; resolved rows are one click away.

@@ -24,7 +24,7 @@ __all__ = ["customer_table_html"]
 logger = logging.getLogger(__name__)
 
 # Bump when the table's markup changes, so a shared cache does not serve the old one.
-_VERSION = 1
+_VERSION = 2
 # Longer than a page stays fresh; an entry only ever matches the page it was made from.
 _SECONDS = 600
 

@@ -14,8 +14,10 @@ django-tables2 tries ``record[name]`` first and handles the ``TypeError`` for ev
 which cost about a third of the rows' rendering. Anything subscriptable (dicts, lists,
 strings) and anything callable on the way go through ``Accessor.resolve`` as before.
 
-Anything richer (``bound_row``/``table`` arguments to render methods, per-column ``<td>``
-attributes, localisation) is not supported: a table using those keeps the stock rows.
+A column's ``<td>`` attributes (``attrs={"td": {...}}``) are written as fixed text, worked
+out once per table (``td_open_tag``): attributes computed per record are not supported.
+Anything richer (``bound_row``/``table`` arguments to render methods, localisation) is not
+supported either: a table using those keeps the stock rows.
 """
 
 from __future__ import annotations
@@ -27,7 +29,24 @@ from django_tables2.utils import Accessor, signature
 
 from .fast_html import escape_html
 
-__all__ = ["PrerenderedRowsMixin"]
+__all__ = ["PrerenderedRowsMixin", "td_open_tag"]
+
+
+def td_open_tag(bound_column) -> str:
+    """``<td>``, or ``<td class="text-nowrap">`` for a column with ``attrs={"td": ...}``:
+    the column's cell attributes as django-tables2 writes them, worked out once per table
+    (remembered on the bound column, which lives as long as its table).
+
+    Asking ``bound_column.attrs`` for every cell, as the stock row does, copies and merges
+    the table's and the column's attributes each time: that is what the lean rows avoid.
+    """
+    try:
+        return bound_column.td_open_tag
+    except AttributeError:
+        attributes = bound_column.attrs["td"].as_html()
+        tag = f"<td {attributes}>" if attributes else "<td>"
+        bound_column.td_open_tag = tag
+        return tag
 
 
 @dataclass(frozen=True)
@@ -44,6 +63,8 @@ class _CellPlan:
     wants_record: bool
     link: object
     bound_column: object
+    # ``<td>`` with the column's attributes, if it has any.
+    td_open: str = "<td>"
 
 
 class PrerenderedRowsMixin:
@@ -64,6 +85,7 @@ class PrerenderedRowsMixin:
                 wants_record="record" in signature(bound_column.render)[0],
                 link=bound_column.link,
                 bound_column=bound_column,
+                td_open=td_open_tag(bound_column),
             )
             for bound_column in self.columns
         ]
@@ -112,7 +134,7 @@ class PrerenderedRowsMixin:
         plans = self._cell_plans()
         rows = []
         for record in self.data:
-            cells = "".join(f"<td>{self._cell_html(plan, record)}</td>" for plan in plans)
+            cells = "".join(f"{plan.td_open}{self._cell_html(plan, record)}</td>" for plan in plans)
             # Every cell was escaped above; SafeString directly: mark_safe is a lazy wrapper.
             rows.append(SafeString(f"<tr>{cells}</tr>"))
         return rows

@@ -86,5 +86,5 @@ def test_a_page_served_from_the_cache_shows_the_same_table(agent_browser, script
         second = agent_browser.get("/customers/").content.decode()
     assert "Chan Tai Man" in second
     # One row: one cell per default column, the same from the cache as freshly rendered.
-    assert first.count("<td>") == second.count("<td>") == len(CustomerTable.Meta.default_columns)
+    assert first.count("<td") == second.count("<td") == len(CustomerTable.Meta.default_columns)
     assert len(fake.requests) == 1
