@@ -238,7 +238,8 @@ def failed_binding_export_view(request):
     rows = table_rows(table)
     if truncated:
         notice = (
-            f"Export stopped at {row_count} of {matching} rows: narrow the filters for the rest."
+            f"Export stopped at {row_count:,} of {matching:,} rows: "
+            "narrow the filters for the rest."
         )
         rows = itertools.chain(rows, [[notice]])
     if file_format == "csv":
