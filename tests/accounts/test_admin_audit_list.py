@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 
 from accounts.models import AuditEvent
 
@@ -33,8 +34,15 @@ def test_a_date_the_database_cannot_compare_shows_every_event_and_says_why(admin
     response = admin_browser.get(AUDIT_ADMIN, query, follow=True)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "is outside what the audit log can hold" in html
-    assert "u-1" in html
+    year_9999 = query.get("occurred_at__year") == "9999"
+    if connection.vendor == "sqlite" or year_9999:
+        # SQLite cannot compare such a date (converting it to UTC overflows), nor can Python
+        # build the end of year 9999: the admin's unfiltered list, with the reason.
+        assert "is outside what the audit log can hold" in html
+        assert "u-1" in html
+    else:
+        # PostgreSQL compares year-1 dates itself: an ordinary filtered list, no message.
+        assert "is outside what the audit log can hold" not in html
 
 
 def test_a_date_in_range_still_filters(admin_browser):
