@@ -41,6 +41,9 @@ class LabelledDateRangeWidget(django_filters.widgets.RangeWidget):
     reader announces two anonymous date boxes (axe-core: "Form elements must have labels").
     """
 
+    # "from [date] to [date]", not django-filter's bare "-" between the two inputs.
+    template_name = "customers_app/widgets/date_range.html"
+
     def __init__(self, *, label: str, attrs: dict | None = None) -> None:
         super().__init__(attrs={"type": "date", **(attrs or {})})
         for widget, end in zip(self.widgets, ("from", "to"), strict=True):

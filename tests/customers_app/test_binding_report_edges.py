@@ -144,3 +144,11 @@ def test_the_filters_empty_choice_reads_all_like_the_customer_list(finance, scan
     for name in ("linked_source_type", "token_type", "state", "error_code", "followup_status"):
         assert form.fields[name].choices[0] == ("", "All"), name
     assert "---------" not in finance.get(REPORT).content.decode()
+
+
+def test_the_first_seen_range_reads_from_to(finance, scanned):
+    html = finance.get(REPORT).content.decode()
+    first_seen = html.split('aria-label="First seen from"', 1)[1].split(
+        'aria-label="First seen to"'
+    )[0]
+    assert '<span class="range-to">to</span>' in first_seen
