@@ -22,10 +22,16 @@ _QUOTED_TOKEN_PAIR = re.compile(
 )
 # token=abc123 (unquoted, as in query strings and key=value log lines).
 _BARE_TOKEN_PAIR = re.compile(r"""(?P<key>\btoken\s*=\s*)(?P<value>[^\s"',&;}\]]+)""", re.I)
-# 13 to 19 digits, possibly grouped by single spaces or dashes: every card number length.
+# 13 to 19 digits, every card number length, grouped as people type or paste them: up to
+# three separators between digits from spaces (any, line breaks included), dashes (ASCII,
+# en and em dashes, the minus sign), dots, slashes and underscores. "4111.1111.1111.1111",
+# "4111  1111  1111  1111" and "4111 – 1111 – …" are all card numbers. Colons, commas and
+# letters end a run, so times ("09:42:39,662"), a date with its time (12 digits) and phone
+# numbers (at most 15 digits, and "+" ends a run) are left alone. Two dates written
+# back to back ("2026-11-24/2026-11-25") are masked: the price of not missing a card.
 # No Luhn check on purpose: a card-like number that fails Luhn is still not worth the risk.
 # Public: finance's follow-up notes are masked with the same rule (binding_report.py).
-CARD_NUMBER_PATTERN = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+CARD_NUMBER_PATTERN = re.compile(r"(?<!\d)(?:\d[\s\-\u2010-\u2015\u2212./_]{0,3}){12,18}\d(?!\d)")
 
 
 def redact_secrets(text: str) -> str:

@@ -32,7 +32,21 @@ def _show_the_note_column(finance) -> None:
 
 
 @pytest.mark.parametrize(
-    "typed", [CARD, "4000 0566 5566 5556", "4000-0566-5566-5556", "card 4000 0566 5566 5556."]
+    "typed",
+    [
+        CARD,
+        "4000 0566 5566 5556",
+        "4000-0566-5566-5556",
+        "card 4000 0566 5566 5556.",
+        # As QA pasted them: dots, double spaces (HTML shows one), slashes, underscores, en
+        # dashes with spaces, a number broken over lines.
+        "4000.0566.5566.5556",
+        "4000  0566  5566  5556",
+        "4000/0566/5566/5556",
+        "4000_0566_5566_5556",
+        "4000 – 0566 – 5566 – 5556",
+        "4000\r\n0566\r\n5566\r\n5556",
+    ],
 )
 def test_a_card_number_in_a_note_is_masked_when_saved(finance, scanned, typed):
     binding = FailedBinding.objects.first()
@@ -41,6 +55,7 @@ def test_a_card_number_in_a_note_is_masked_when_saved(finance, scanned, typed):
     assert "A card number in the note was masked" in response.content.decode()
     binding.refresh_from_db()
     assert MASKED in binding.followup_note
+    assert "0566" not in binding.followup_note and "5566" not in binding.followup_note
     assert FollowUpChange.objects.get(binding=binding).note == binding.followup_note
 
     _show_the_note_column(finance)
