@@ -66,3 +66,13 @@ def test_joining_a_running_scan_says_so(finance):
     ScanRun.objects.create(status=ScanStatus.RUNNING, trigger="button")
     response = finance.post("/customers/failed-bindings/scan/", follow=True)
     assert "A scan is already running; this page follows its progress." in response.content.decode()
+
+
+def test_before_any_scan_completes_there_are_no_counts_charts_or_exports(finance):
+    ScanRun.objects.create(status=ScanStatus.RUNNING, trigger="automatic")
+    html = finance.get(REPORT).content.decode()
+    assert "No scan has completed yet" in html
+    assert "appear here when the first scan completes" in html
+    # "0 bindings failing" would read as "nothing is failing".
+    assert "bindings failing or pending" not in html
+    assert "Export these rows" not in html and "Nothing failing" not in html
