@@ -58,6 +58,35 @@ def test_an_expired_card_is_marked_expired(agent_browser, live_sandbox):
     assert f"exp {card['exp_month']}/{card['exp_year']} (expired)" in html
 
 
+def _first_pending(sandbox, token_type: str) -> dict:
+    return next(
+        customer
+        for customer in sandbox.store.iter_customers(None)
+        if (token := customer.get("default_payment_token") or {}).get("state") == "pending"
+        and token.get("token_type") == token_type
+    )
+
+
+def test_a_pending_card_awaits_3_d_secure_and_shows_its_verification_page(
+    agent_browser, live_sandbox
+):
+    customer = _first_pending(live_sandbox, "CreditCard")
+    html = agent_browser.get(f"/customers/{customer['uuid']}/").content.decode()
+    assert "awaiting 3-D Secure" in html
+    verify_url = customer["default_payment_token"]["verify_url"]
+    # Shown as text to copy, never as a link.
+    assert f'<code class="verify-url">{verify_url}</code>' in html
+    assert f'href="{verify_url}"' not in html
+
+
+def test_a_pending_wallet_token_awaits_the_customer_not_3_d_secure(agent_browser, live_sandbox):
+    # The test sandbox's 500 customers have a pending WeChat Pay default token, no Alipay one.
+    customer = _first_pending(live_sandbox, "WechatPayAutoDebit")
+    html = agent_browser.get(f"/customers/{customer['uuid']}/").content.decode()
+    assert "awaiting the customer's approval in WeChat Pay" in html
+    assert "awaiting 3-D Secure" not in html
+
+
 @pytest.mark.parametrize("uuid", ["00000000-0000-4000-8000-000000000000", "nope", "%3Cx%3E"])
 def test_an_unknown_uuid_is_a_404_page(agent_browser, live_sandbox, uuid):
     response = agent_browser.get(f"/customers/{uuid}/")
