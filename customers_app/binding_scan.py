@@ -25,7 +25,7 @@ from django.utils import timezone
 from .binding_reconcile import reconcile
 from .binding_walk import WalkResult, walk
 from .models import ScanRun, ScanStatus
-from .wonder import WonderError
+from .wonder import WonderCircuitOpen, WonderError
 from .wonder.client import MAX_PAGE_SIZE
 
 __all__ = [
@@ -102,7 +102,7 @@ def binding_scan_execute(*, run: ScanRun, concurrency: int | None = None) -> Sca
             on_progress=on_progress,
         )
     except (WonderError, ImproperlyConfigured) as error:
-        return _fail(run, f"Wonder could not be read completely: {error}")
+        return _fail(run, f"Wonder could not be read completely: {_failure_reason(error)}")
     except Exception as error:  # noqa: BLE001 - any failure must end the run, not hang it
         logger.exception("failed bindings scan %s crashed", run.pk)
         return _fail(run, f"The scan stopped on an unexpected error ({type(error).__name__}).")
@@ -129,6 +129,20 @@ def binding_scan_execute(*, run: ScanRun, concurrency: int | None = None) -> Sca
         time.monotonic() - walked_at,
     )
     return run
+
+
+def _failure_reason(error: WonderError | ImproperlyConfigured) -> str:
+    """Why the walk stopped, worded to be read later: the reason is stored with the run and
+    shown for as long as it is the latest failure."""
+    if isinstance(error, WonderCircuitOpen):
+        # Its message counts down ("not asking it again for 29 s"): frozen in a stored
+        # reason, that countdown would be wrong on every later reading.
+        return (
+            "Wonder had failed several times in a row, so the dashboard had stopped asking it "
+            "for a short while."
+        )
+    request_id = getattr(error, "request_id", "")
+    return f"{error} (request id {request_id})" if request_id else str(error)
 
 
 def _fail(run: ScanRun, reason: str) -> ScanRun:

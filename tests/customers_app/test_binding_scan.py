@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -73,8 +74,20 @@ def test_a_scan_that_fails_midway_leaves_the_previous_report_intact(live_sandbox
 
     assert failed.status == ScanStatus.FAILED
     assert "Wonder could not be read completely" in failed.error
+    assert re.search(r"\(request id [0-9a-f-]{36}\)", failed.error)  # to quote to Wonder
     assert list(FailedBinding.objects.order_by("pk").values()) == before
     assert ScanRun.objects.filter(status=ScanStatus.COMPLETED).get() == first
+
+
+def test_a_scan_stopped_by_the_open_circuit_stores_no_countdown(live_sandbox, settings):
+    settings.WONDER_BREAKER_FAILURES = 1
+    live_sandbox.set_faults(fault="down")
+    services.binding_scan_run()  # fails and opens the circuit
+    stopped = services.binding_scan_run()  # Wonder is not asked at all
+    assert stopped.status == ScanStatus.FAILED
+    assert "stopped asking it for a short while" in stopped.error
+    # The breaker's own message counts down; frozen in the stored reason it would be wrong.
+    assert not re.search(r"\d+ s\b", stopped.error)
 
 
 def test_a_page_failing_after_others_succeeded_changes_nothing(live_sandbox, settings, key_pair):
