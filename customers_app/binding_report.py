@@ -236,15 +236,20 @@ def followup_note_mask(*, note: str) -> tuple[str, int]:
     return CARD_NUMBER_PATTERN.subn(lambda match: mask_card_number(match[0]), note)
 
 
-def followup_update(*, binding: FailedBinding, status: str, note: str, user) -> FollowUpChange:
+def followup_update(
+    *, binding: FailedBinding, status: str, note: str, user
+) -> FollowUpChange | None:
     """Set finance's follow-up status and note on a failure, keeping who and when.
 
     Card numbers in the note are masked before it is stored (``followup_note_mask``); the
-    returned change holds the note as stored.
+    returned change holds the note as stored. Saving what is already there changes nothing
+    and returns None: the history lists changes, not clicks on Save.
     """
     if status not in FollowUpStatus.values:
         raise ValueError(f"Unknown follow-up status {status!r}.")
     note, _masked = followup_note_mask(note=note)
+    if status == binding.followup_status and note == binding.followup_note:
+        return None
     now = timezone.now()
     with transaction.atomic():
         FailedBinding.objects.filter(pk=binding.pk).update(

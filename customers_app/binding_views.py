@@ -7,6 +7,7 @@ dashboard's database (filled by the scan), never from Wonder directly.
 from __future__ import annotations
 
 import itertools
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,7 +15,9 @@ from django.contrib.auth.decorators import permission_required
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
@@ -81,6 +84,19 @@ def _paginate(request, table: FailedBindingTable) -> list[str]:
         label="Page", given=requested, replacement=f"page {shown}", problem=problem
     )
     return [note]
+
+
+def _report_url_to_return_to(request) -> str:
+    """The report page (with its filters, sort and page) a follow-up link came from, or the
+    plain report. Only a path on the report itself is accepted: ``next`` is user input."""
+    report = reverse("customers:failed_bindings")
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    on_this_site = url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if on_this_site and urlsplit(wanted).path == report:
+        return wanted
+    return report
 
 
 def _auto_refresh(status) -> object:
@@ -167,6 +183,7 @@ def failed_binding_followup_view(request, binding_id: int):
         binding = services.failed_binding_get(binding_id=binding_id)
     except FailedBinding.DoesNotExist:
         raise Http404("No such failed binding.") from None
+    back_url = _report_url_to_return_to(request)
     form = FollowUpForm(
         request.POST or None,
         initial={"status": binding.followup_status, "note": binding.followup_note},
@@ -178,6 +195,9 @@ def failed_binding_followup_view(request, binding_id: int):
             note=form.cleaned_data["note"],
             user=request.user,
         )
+        if change is None:
+            messages.info(request, f"Nothing changed for {binding.reference_number}.")
+            return redirect(back_url)
         if change.note != form.cleaned_data["note"]:
             messages.warning(
                 request,
@@ -191,11 +211,16 @@ def failed_binding_followup_view(request, binding_id: int):
             detail={"status": form.cleaned_data["status"]},
         )
         messages.success(request, f"Follow-up of {binding.reference_number} saved.")
-        return redirect("customers:failed_bindings")
+        return redirect(back_url)
     audit_event_record(
         request=request, action="failed_bindings.view_one", target=f"customer:{binding.uuid}"
     )
-    context = {"binding": binding, "form": form, "changes": binding.changes.all()[:50]}
+    context = {
+        "binding": binding,
+        "form": form,
+        "changes": binding.changes.all()[:50],
+        "back_url": back_url,
+    }
     return render(
         request,
         "customers_app/failed_binding_followup.html",

@@ -1,11 +1,12 @@
 """django-tables2 tables over customer records and the failed bindings report."""
 
 import functools
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import django_tables2 as tables
 from django.urls import get_script_prefix, reverse
 from django.utils import dateformat
+from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 
 from . import display
@@ -199,15 +200,21 @@ class FailedBindingTable(tables.Table):
     followup_note = tables.Column(verbose_name="Follow-up note", orderable=False)
     followup_by = tables.Column(verbose_name="Follow-up by", accessor="followup_by__username")
     followup_at = LocalDateTimeColumn(verbose_name="Follow-up at", format="Y-m-d H:i")
-    actions = tables.LinkColumn(
-        "customers:failed_binding_followup",
-        args=[tables.A("pk")],
-        text="Follow up",
+    actions = tables.Column(
         verbose_name="Follow-up link",
         orderable=False,
         empty_values=(),
         exclude_from_export=True,
     )
+
+    def render_actions(self, record) -> str:
+        """The follow-up link, carrying this very page (filters, sort, page number) so that
+        saving a follow-up comes back to it: finance works down a filtered list."""
+        url = reverse("customers:failed_binding_followup", args=[record.pk])
+        request = getattr(self, "request", None)
+        if request is not None:
+            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+        return format_html('<a href="{}">Follow up</a>', url)
 
     class Meta:
         model = FailedBinding

@@ -73,7 +73,10 @@ def test_finance_filters_by_error_code_follows_up_and_exports_csv(page_as, scann
     page.get_by_label("Note").fill(note)
     page.get_by_role("button", name="Save follow-up").click()
 
-    expect(page).to_have_url(re.compile(r"/customers/failed-bindings/$"))
+    # Back on the filtered page the follow-up was opened from, to work down the list.
+    expect(page).to_have_url(
+        re.compile(rf"/customers/failed-bindings/\?(.*&)?error_code={re.escape(code)}\b")
+    )
     expect(page.get_by_text(f"Follow-up of {reference} saved.")).to_be_visible()
     saved = FailedBinding.objects.get(reference_number=reference)
     assert (saved.followup_status, saved.followup_note) == ("contacted", note)
