@@ -232,3 +232,14 @@ document.addEventListener("click", function (event) {
     restoreFocus(region, pending.control);
   }
 })();
+
+// One history entry per distinct URL: the report's filter form asks again on "change" and
+// on "submit", so choosing a select and then pressing Apply pushed the same URL twice, and
+// Back needed two presses. A push of the URL already shown becomes a replace.
+document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+  const update = event.detail.history;
+  if (update && update.type === "push"
+      && new URL(update.path, location.href).href === location.href) {
+    update.type = "replace";
+  }
+});

@@ -118,3 +118,56 @@ def test_report_shows_and_says_the_current_sort(page_as, scanned):
     page.goto(REPORT + "?sort=-error_code")
     expect(header).to_have_attribute("aria-sort", "descending")
     assert "▼" in header.get_by_role("link").evaluate(AFTER_CONTENT)
+
+
+def history_length(page: Page) -> int:
+    return page.evaluate("() => history.length")
+
+
+def click_and_wait_for_swap(page: Page, button) -> None:
+    """Click, then wait until htmx has swapped the answer in (history is updated just
+    before the swap)."""
+    page.evaluate(
+        """() => { window.swapsSeen = 0;
+        document.body.addEventListener('htmx:afterSettle', () => { window.swapsSeen += 1; }); }"""
+    )
+    button.click()
+    page.wait_for_function("() => window.swapsSeen > 0")
+
+
+def test_report_filter_then_apply_is_one_step_back(page_as, scanned):
+    code = (
+        FailedBinding.objects.exclude(error_code="")
+        .order_by("error_code")
+        .values_list("error_code", flat=True)
+        .first()
+    )
+    page = page_as("finance")
+    page.goto(REPORT)
+    start_url, start_length = page.url, history_length(page)
+
+    page.get_by_role("combobox", name="Error code").select_option(code)
+    expect(page).to_have_url(re.compile(rf"[?&]error_code={re.escape(code)}\b"))
+    filtered_url = page.url
+    click_and_wait_for_swap(page, page.get_by_role("button", name="Apply"))
+    expect(page).to_have_url(filtered_url)
+    assert history_length(page) == start_length + 1
+
+    page.go_back()
+    expect(page).to_have_url(start_url)
+    expect(page.get_by_role("combobox", name="Error code")).to_have_value("")
+
+
+def test_customer_list_rows_per_page_then_apply_is_one_step_back(page_as, live_sandbox):
+    page = page_as("agent")
+    page.goto("/customers/")
+    start_url, start_length = page.url, history_length(page)
+
+    page.get_by_label("Rows per page").select_option("25")
+    expect(page).to_have_url(re.compile(r"[?&]page_size=25\b"))
+    click_and_wait_for_swap(page, page.get_by_role("button", name="Apply"))
+    assert history_length(page) == start_length + 1
+
+    page.go_back()
+    expect(page).to_have_url(start_url)
+    expect(page.get_by_label("Rows per page")).to_have_value("50")
