@@ -33,6 +33,15 @@ FAILED_BINDING_TABLE_KEY = "failed_bindings"
 # table by both row renderings (table_rows.td_open_tag).
 _ONE_LINE = {"td": {"class": "text-nowrap"}}
 
+
+def _aria_sort(bound_column) -> str | None:
+    """The header's aria-sort, on the sorted column only: its th carries class "asc" or
+    "desc", which a screen reader does not read out."""
+    if not bound_column.is_ordered:
+        return None
+    return "descending" if bound_column.order_by_alias.is_descending else "ascending"
+
+
 # What reverse() quotes in a path segment: everything but RFC 3986 sub-delimiters and ~:@.
 _PATH_SEGMENT_SAFE = "!$&'()*+,;=~:@"
 
@@ -232,7 +241,10 @@ class FailedBindingTable(tables.Table):
             "card_number", "first_seen_at", "followup_status", "actions",
         )  # fmt: skip
         exclude = ("id", "uuid", "dial_code", "fingerprint", "last_scan", "new_in_scan")
-        attrs = {"class": "table table-sm table-hover binding-table"}
+        attrs = {
+            "class": "table table-sm table-hover binding-table",
+            "th": {"aria-sort": _aria_sort},
+        }
         empty_text = "No failed bindings match these filters."
         # The lean row (cell attributes worked out once per column): the stock one asked 15
         # columns x 50 rows for <td> attributes (bench/README.md, report profile).

@@ -90,3 +90,156 @@ document.addEventListener("htmx:configRequest", function (event) {
     }
   }
 });
+
+// A keyboard user keeps their place when a table region is re-rendered: by an htmx swap (the
+// customer list's pager) or by a page load its own link or button started (the report's sort
+// headers and pager, "Save columns"). Focus goes to the same control in the new content (by
+// id, or by its text, "Error code", "next »"), or, when there is none, to the region itself,
+// so Tab continues from there instead of from the top of the page.
+const FOCUS_REGIONS = "#binding-table, #customer-results";
+const FOCUSABLE = "a[href], button, summary, input, select, textarea";
+const PENDING_FOCUS_KEY = "dashboard-pending-focus";
+// A stored place older than this is not restored: the load it was for did not happen.
+const PENDING_FOCUS_MS = 10000;
+
+function normalizedText(element) {
+  return element.textContent.replace(/\s+/g, " ").trim();
+}
+
+// What identifies a control across a re-render; never row contents (names, emails): only
+// controls outside the table's body are remembered.
+function describeControl(element) {
+  return {
+    id: element.id || "",
+    tag: element.tagName.toLowerCase(),
+    text: normalizedText(element),
+    rel: element.getAttribute("rel") || "",
+  };
+}
+
+function findControl(region, wanted) {
+  if (wanted.id) {
+    const byId = document.getElementById(wanted.id);
+    if (byId && region.contains(byId)) {
+      return byId;
+    }
+  }
+  const sameText = Array.from(region.querySelectorAll(wanted.tag)).filter(function (candidate) {
+    return candidate.matches(FOCUSABLE) && normalizedText(candidate) === wanted.text;
+  });
+  return sameText.find(function (candidate) {
+    return (candidate.getAttribute("rel") || "") === wanted.rel;
+  }) || sameText[0] || null;
+}
+
+function focusRegion(region) {
+  if (!region.hasAttribute("tabindex")) {
+    region.setAttribute("tabindex", "-1");
+  }
+  region.focus();
+}
+
+function restoreFocus(region, wanted) {
+  const control = findControl(region, wanted);
+  if (control) {
+    control.focus();
+    if (document.activeElement === control) {
+      return;
+    }
+    // Hidden now (the column chooser closes on save): its <details>' summary instead.
+    const details = control.closest("details");
+    const summary = details && details.querySelector("summary");
+    if (summary && region.contains(summary)) {
+      summary.focus();
+      if (document.activeElement === summary) {
+        return;
+      }
+    }
+  }
+  focusRegion(region);
+}
+
+function rememberedControl(element) {
+  const control = element && element.closest ? element.closest(FOCUSABLE) : null;
+  const region = control && control.closest(FOCUS_REGIONS);
+  if (!region || control.closest("tbody")) {
+    return null;
+  }
+  return { region: region, description: describeControl(control) };
+}
+
+// htmx: the focused control is about to be replaced by the swap.
+const focusBeforeSwap = new WeakMap();
+document.addEventListener("htmx:beforeSwap", function (event) {
+  const target = event.detail.target;
+  const remembered = rememberedControl(document.activeElement);
+  if (target && remembered && target.contains(document.activeElement)) {
+    focusBeforeSwap.set(target, remembered.description);
+  }
+});
+document.addEventListener("htmx:afterSwap", function (event) {
+  const target = event.detail.target;
+  const wanted = target && focusBeforeSwap.get(target);
+  if (!wanted) {
+    return;
+  }
+  focusBeforeSwap.delete(target);
+  const region = target.matches(FOCUS_REGIONS) ? target : target.closest(FOCUS_REGIONS);
+  if (region && !region.contains(document.activeElement)) {
+    restoreFocus(region, wanted);
+  }
+});
+
+// A page load: a link or submit button activated from the keyboard (a click with detail 0)
+// that htmx did not take over. Kept in sessionStorage for the next page of this tab.
+document.addEventListener("click", function (event) {
+  if (event.detail !== 0 || event.defaultPrevented) {
+    return;
+  }
+  const control = event.target.closest("a[href], button");
+  if (!control || (control.tagName === "BUTTON" && control.type !== "submit")) {
+    return;
+  }
+  const remembered = rememberedControl(control);
+  if (!remembered) {
+    return;
+  }
+  try {
+    sessionStorage.setItem(PENDING_FOCUS_KEY, JSON.stringify({
+      path: location.pathname,
+      region: remembered.region.id,
+      control: remembered.description,
+      at: Date.now(),
+    }));
+  } catch (error) {
+    // No storage (private mode, quota): the page still works, focus starts at the top.
+  }
+});
+
+(function restorePendingFocus() {
+  let pending = null;
+  try {
+    pending = JSON.parse(sessionStorage.getItem(PENDING_FOCUS_KEY) || "null");
+    sessionStorage.removeItem(PENDING_FOCUS_KEY);
+  } catch (error) {
+    return;
+  }
+  if (!pending || pending.path !== location.pathname || Date.now() - pending.at > PENDING_FOCUS_MS) {
+    return;
+  }
+  const region = document.getElementById(pending.region);
+  if (region && region.matches(FOCUS_REGIONS)) {
+    restoreFocus(region, pending.control);
+  }
+})();
+
+// One history entry per distinct URL: the report's filter form asks again on "change" and
+// on "submit", so choosing a select and then pressing Apply pushed the same URL twice, and
+// Back needed two presses. A push of the URL already shown becomes a replace.
+document.addEventListener("htmx:beforeHistoryUpdate", function (event) {
+  const update = event.detail.history;
+  if (update && update.type === "push"
+      && new URL(update.path, location.href).href === location.href) {
+    update.type = "replace";
+  }
+});
