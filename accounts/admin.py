@@ -3,11 +3,47 @@
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.core.exceptions import ValidationError
 
 from .exports import audit_events_csv_response
 from .models import AuditEvent
+from .roles import ROLE_GROUP_NAMES
 
-__all__ = ["AuditEventAdmin", "AuditEventChangeList"]
+__all__ = ["AuditEventAdmin", "AuditEventChangeList", "OneRoleUserAdmin", "OneRoleUserChangeForm"]
+
+
+class OneRoleUserChangeForm(UserChangeForm):
+    """The admin's user form, refusing a second role group.
+
+    Each user has one role (README, "Roles"): a user in Finance and Support would get the
+    sum of both without anyone having decided that. Groups that are not roles are free.
+    """
+
+    def clean_groups(self):
+        groups = self.cleaned_data["groups"]
+        role_names = set(ROLE_GROUP_NAMES.values())
+        chosen = sorted(group.name for group in groups if group.name in role_names)
+        if len(chosen) > 1:
+            raise ValidationError(
+                "A user has one role: choose one of %(chosen)s, not several.",
+                code="several_roles",
+                params={"chosen": ", ".join(chosen)},
+            )
+        return groups
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class OneRoleUserAdmin(UserAdmin):
+    """Django's user admin with ``OneRoleUserChangeForm``."""
+
+    form = OneRoleUserChangeForm
 
 
 class AuditEventChangeList(ChangeList):

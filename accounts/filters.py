@@ -1,30 +1,80 @@
 """django-filter FilterSet over the audit trail (the audit log page and its export)."""
 
+from __future__ import annotations
+
 import django_filters
+
+from customers_app.filters import (
+    CheckedDateRangeField,
+    CheckedDateRangeFilter,
+    FilterForm,
+    LabelledDateRangeWidget,
+)
 
 from .models import AuditEvent
 
-__all__ = ["AuditEventFilterSet"]
+__all__ = ["AuditEventFilterSet", "IsoDateRangeField", "audit_outcome_choices"]
+
+# The empty choice of each select, as the report words it (not django-filter's "---------").
+_EMPTY_CHOICE_LABEL = "All"
+# What a date input sends, whatever the browser's language. Without this, en-gb's formats
+# read "24/11/2026" as a date while the page gave no sign which one it understood.
+_ISO_DATE_FORMATS = ["%Y-%m-%d"]
+
+
+def audit_outcome_choices() -> list[tuple[str, str]]:
+    """Every known outcome with its label, then any other value found in the log as itself.
+
+    The log keeps whatever a caller recorded; an outcome nobody listed in ``AuditEvent.Outcome``
+    must still be one click away, or those events could not be found by outcome at all.
+    """
+    choices = list(AuditEvent.Outcome.choices)
+    known = {value for value, _ in choices}
+    recorded = AuditEvent.objects.order_by().values_list("outcome", flat=True).distinct()
+    choices += [(value, value) for value in sorted(set(recorded) - known) if value]
+    return choices
+
+
+class IsoDateRangeField(CheckedDateRangeField):
+    """``CheckedDateRangeField`` that takes only YYYY-MM-DD, as a date input sends it."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields:
+            field.input_formats = _ISO_DATE_FORMATS
+
+
+class _IsoDateRangeFilter(CheckedDateRangeFilter):
+    field_class = IsoDateRangeField
+
+
+class _AfterBeforeDateRangeWidget(LabelledDateRangeWidget):
+    # occurred_after / occurred_before: the names the page's links and bookmarks already use.
+    suffixes = ["after", "before"]
 
 
 class AuditEventFilterSet(django_filters.FilterSet):
     """Who, what, on which target, with which outcome, between which dates.
 
-    An invalid field (a date like ``yesterday``) is shown as a form error and ignored, the
-    other filters still apply.
+    An invalid field (a date like ``yesterday``, a reversed range, an unknown outcome) is
+    shown as a form error and ignored by the page; the export refuses such filters instead
+    (``accounts.views``), so a mistyped filter never hands out more than was asked for.
     """
 
     username = django_filters.CharFilter(label="User", lookup_expr="icontains")
     action = django_filters.CharFilter(label="Action", lookup_expr="iexact")
     target = django_filters.CharFilter(label="Target", lookup_expr="icontains")
-    outcome = django_filters.ChoiceFilter(label="Outcome", choices=AuditEvent.Outcome.choices)
-    occurred_after = django_filters.DateFilter(
-        label="From (YYYY-MM-DD)", field_name="occurred_at", lookup_expr="date__gte"
-    )
-    occurred_before = django_filters.DateFilter(
-        label="Until (YYYY-MM-DD)", field_name="occurred_at", lookup_expr="date__lte"
+    outcome = django_filters.ChoiceFilter(label="Outcome", empty_label=_EMPTY_CHOICE_LABEL)
+    occurred = _IsoDateRangeFilter(
+        label="When", field_name="occurred_at", widget=_AfterBeforeDateRangeWidget(label="When")
     )
 
     class Meta:
         model = AuditEvent
         fields: list[str] = []
+        form = FilterForm
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Read per request: a new outcome value becomes a choice as soon as it is recorded.
+        self.filters["outcome"].extra["choices"] = audit_outcome_choices()

@@ -13,6 +13,8 @@ class AuditEvent(models.Model):
         SUCCESS = "success", "Success"
         FAILURE = "failure", "Failure"
         DENIED = "denied", "Denied"
+        # A customer looked up (by uuid or reference) that Wonder does not know.
+        NOT_FOUND = "not_found", "Not found"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Kept as text as well as a link: the event must still say who after a user is deleted.

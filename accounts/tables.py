@@ -17,17 +17,22 @@ AUDIT_EXPORT_COLUMNS = (
     ("request_id", "Request id"),
 )
 
+# A timestamp or request id broken over two lines is misread and cannot be copied whole.
+_NO_WRAP = {"class": "text-nowrap"}
+
 
 class AuditEventTable(tables.Table):
     """The audit log, newest first."""
 
-    occurred_at = tables.DateTimeColumn(verbose_name="When", format="Y-m-d H:i:s")
+    occurred_at = tables.DateTimeColumn(
+        verbose_name="When", format="Y-m-d H:i:s", attrs={"td": _NO_WRAP}
+    )
     username = tables.Column(verbose_name="User")
     action = tables.Column(verbose_name="Action")
     target = tables.Column(verbose_name="Target")
     outcome = tables.Column(verbose_name="Outcome")
     client_ip = tables.Column(verbose_name="Client IP")
-    request_id = tables.Column(verbose_name="Request id")
+    request_id = tables.Column(verbose_name="Request id", attrs={"td": _NO_WRAP})
 
     class Meta:
         model = AuditEvent

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import HttpResponse
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
 from customers_app.audit import audit_event_record
+from customers_app.corrections import correction_note
 
 from .exports import audit_events_csv_response
 from .filters import AuditEventFilterSet
@@ -18,23 +21,64 @@ __all__ = ["audit_event_export_view", "audit_event_list_view", "permission_denie
 AUDIT_PAGE_SIZE = 50
 
 
+def _filter_errors(filterset: AuditEventFilterSet) -> list[str]:
+    """``["Outcome: Select a valid choice. ..."]``, one line per error, in form order."""
+    form = filterset.form
+    return [f"{field.label}: {error}" for field in form for error in field.errors]
+
+
+def _paginate(request, table: AuditEventTable) -> list[str]:
+    """Page the table; a page that is not one, or past the end, is replaced and said so."""
+    requested = request.GET.get("page") or "1"
+    try:
+        table.paginate(page=requested, per_page=AUDIT_PAGE_SIZE)
+        return []
+    except PageNotAnInteger:
+        shown, problem = 1, "is not valid"
+    except EmptyPage:
+        # A whole number (the paginator checked), below 1 or past the last page.
+        if int(requested) < 1:
+            shown, problem = 1, "is not valid"
+        else:
+            shown, problem = table.paginator.num_pages, "is past the last page"
+    table.paginate(page=shown, per_page=AUDIT_PAGE_SIZE)
+    return [
+        correction_note(label="Page", given=requested, replacement=f"page {shown}", problem=problem)
+    ]
+
+
 @permission_required("accounts.view_auditevent", raise_exception=True)
 def audit_event_list_view(request):
-    """The audit log, filtered and paginated."""
+    """The audit log, filtered and paginated; bad filters and pages are said, not hidden."""
     filterset = AuditEventFilterSet(request.GET or None, queryset=AuditEvent.objects.all())
     table = AuditEventTable(filterset.qs.order_by("-occurred_at", "-id"))
-    RequestConfig(request, paginate={"per_page": AUDIT_PAGE_SIZE}).configure(table)
-    return render(
-        request,
-        "accounts/audit_event_list.html",
-        {"filterset": filterset, "table": table, "query": request.GET.urlencode()},
-    )
+    RequestConfig(request, paginate=False).configure(table)
+    corrections = _paginate(request, table)
+    filter_errors = _filter_errors(filterset) if filterset.is_bound else []
+    export_query = request.GET.copy()
+    export_query.pop("page", None)
+    context = {
+        "filterset": filterset,
+        "filter_errors": filter_errors,
+        "table": table,
+        "corrections": corrections,
+        "export_query": export_query.urlencode(),
+    }
+    return render(request, "accounts/audit_event_list.html", context)
 
 
 @permission_required("accounts.export_auditevent", raise_exception=True)
 def audit_event_export_view(request):
-    """The filtered audit log as CSV, streamed; the export itself is audited."""
+    """The filtered audit log as CSV, streamed; the export itself is audited.
+
+    Filters the page would ignore are refused here (400): ignoring them would export more
+    events than were asked for, and a file cannot say which filter it left out.
+    """
     filterset = AuditEventFilterSet(request.GET or None, queryset=AuditEvent.objects.all())
+    if filterset.is_bound and not filterset.is_valid():
+        lines = "\n".join(_filter_errors(filterset))
+        message = f"Not exported: these filters are not valid, correct them first.\n{lines}\n"
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     return audit_events_csv_response(
         request=request, queryset=filterset.qs, target=request.GET.urlencode()
     )

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Trim, Upper
 from django.utils import timezone
 
 from accounts.redaction import CARD_NUMBER_PATTERN, redact_value
@@ -74,7 +75,9 @@ def report_status_get(*, now: datetime | None = None) -> ReportStatus:
 
 def failed_binding_queryset() -> QuerySet[FailedBinding]:
     """Every report row, with the admin's plain-language note on its error code beside it."""
-    notes = ErrorCodeNote.objects.filter(code=OuterRef("error_code"))
+    # Notes are stored normalised (models.error_code_normalise); the row's code is compared
+    # the same way, so " e200110" from anywhere still finds the note for E200110.
+    notes = ErrorCodeNote.objects.filter(code=Upper(Trim(OuterRef("error_code"))))
     return FailedBinding.objects.annotate(
         error_meaning=Subquery(notes.values("meaning")[:1]),
         error_next_step=Subquery(notes.values("next_step")[:1]),

@@ -15,6 +15,7 @@ __all__ = [
     "BindingExport",
     "DashboardAccess",
     "ErrorCodeNote",
+    "error_code_normalise",
     "FailedBinding",
     "FollowUpChange",
     "FollowUpStatus",
@@ -213,10 +214,23 @@ class FollowUpChange(models.Model):
         return f"{self.binding_id}: {self.status}"
 
 
+def error_code_normalise(code: str) -> str:
+    """``" e200110 "`` -> ``"E200110"``: how an error code note's code is stored and matched.
+
+    Wonder's codes are upper-case letters and digits (``E200110``, ``51``, ``05``), so case
+    never tells two codes apart, while leading zeros do (``05`` is not ``5``): only spaces
+    around the code and its case are dropped. The report compares a row's code the same
+    way (``binding_report.failed_binding_queryset``).
+    """
+    return code.strip().upper()
+
+
 class ErrorCodeNote(models.Model):
     """What a Wonder bind error code means, in plain words, and what finance does next.
 
-    Written by admins from Wonder's answers; the dashboard never invents a meaning.
+    Written by admins from Wonder's answers; the dashboard never invents a meaning. The
+    code is stored normalised (``error_code_normalise``), so one typed as ``e200110``
+    still matches the rows it is meant for, and cannot be entered twice.
     """
 
     code = models.CharField(max_length=64, unique=True)
@@ -228,6 +242,15 @@ class ErrorCodeNote(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    def save(self, *args, **kwargs) -> None:
+        """Normalise the code however the note was made (admin, shell, fixture)."""
+        self.code = error_code_normalise(self.code)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """Normalise the code before the uniqueness check, so a duplicate is caught as one."""
+        self.code = error_code_normalise(self.code)
 
 
 class BindingExport(models.Model):
