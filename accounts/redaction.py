@@ -30,8 +30,13 @@ _BARE_TOKEN_PAIR = re.compile(r"""(?P<key>\btoken\s*=\s*)(?P<value>[^\s"',&;}\]]
 # numbers (at most 15 digits, and "+" ends a run) are left alone. Two dates written
 # back to back ("2026-11-24/2026-11-25") are masked: the price of not missing a card.
 # No Luhn check on purpose: a card-like number that fails Luhn is still not worth the risk.
+# A run must stand on its own: one touching a letter, an underscore or a dash is part of a
+# longer token, such as a uuid whose middle groups happen to be all digits
+# ("8c3e2d1a-5529-7872-0303-43ab…"): redacting that broke request ids in the logs.
 # Public: finance's follow-up notes are masked with the same rule (binding_report.py).
-CARD_NUMBER_PATTERN = re.compile(r"(?<!\d)(?:\d[\s\-\u2010-\u2015\u2212./_]{0,3}){12,18}\d(?!\d)")
+CARD_NUMBER_PATTERN = re.compile(
+    r"(?<![\w\-])(?:\d[\s\-\u2010-\u2015\u2212./_]{0,3}){12,18}\d(?![\w\-])"
+)
 
 
 def redact_secrets(text: str) -> str:

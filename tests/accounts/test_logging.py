@@ -72,6 +72,19 @@ def test_masked_cards_dates_and_short_numbers_are_left_alone():
     assert redact_secrets(text) == text
 
 
+@pytest.mark.parametrize(
+    "request_id",
+    [
+        # uuids whose middle groups happen to be all digits: 14 and 32 digits between dashes.
+        "8c3e2d1a-5529-7872-0303-43ab12cd34ef",
+        "55297872-0303-4311-9123-456789012345",
+    ],
+)
+def test_a_uuid_of_digits_is_not_taken_for_a_card_number(request_id):
+    text = f"wonder GET /customers status=200 request_id={request_id}"
+    assert redact_secrets(text) == text
+
+
 @pytest.mark.django_db
 def test_log_lines_name_the_request_id_and_user(client, log_output, django_user_model):
     user = django_user_model.objects.create_user("logger1", password="a-long-test-password-9")
