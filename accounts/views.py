@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpResponse
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
 from customers_app.audit import audit_event_record
-from customers_app.corrections import correction_note
+from customers_app.corrections import paginate_or_correct
 
 from .exports import audit_events_csv_response
 from .filters import AuditEventFilterSet
@@ -27,33 +26,13 @@ def _filter_errors(filterset: AuditEventFilterSet) -> list[str]:
     return [f"{field.label}: {error}" for field in form for error in field.errors]
 
 
-def _paginate(request, table: AuditEventTable) -> list[str]:
-    """Page the table; a page that is not one, or past the end, is replaced and said so."""
-    requested = request.GET.get("page") or "1"
-    try:
-        table.paginate(page=requested, per_page=AUDIT_PAGE_SIZE)
-        return []
-    except PageNotAnInteger:
-        shown, problem = 1, "is not valid"
-    except EmptyPage:
-        # A whole number (the paginator checked), below 1 or past the last page.
-        if int(requested) < 1:
-            shown, problem = 1, "is not valid"
-        else:
-            shown, problem = table.paginator.num_pages, "is past the last page"
-    table.paginate(page=shown, per_page=AUDIT_PAGE_SIZE)
-    return [
-        correction_note(label="Page", given=requested, replacement=f"page {shown}", problem=problem)
-    ]
-
-
 @permission_required("accounts.view_auditevent", raise_exception=True)
 def audit_event_list_view(request):
     """The audit log, filtered and paginated; bad filters and pages are said, not hidden."""
     filterset = AuditEventFilterSet(request.GET or None, queryset=AuditEvent.objects.all())
     table = AuditEventTable(filterset.qs.order_by("-occurred_at", "-id"))
     RequestConfig(request, paginate=False).configure(table)
-    corrections = _paginate(request, table)
+    corrections = paginate_or_correct(table, page=request.GET.get("page"), per_page=AUDIT_PAGE_SIZE)
     filter_errors = _filter_errors(filterset) if filterset.is_bound else []
     export_query = request.GET.copy()
     export_query.pop("page", None)

@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +23,7 @@ from django_tables2 import RequestConfig
 from . import services
 from .audit import audit_event_record
 from .column_choice import column_choice_get, column_chooser, columns_excluded
-from .corrections import correction_note
+from .corrections import paginate_or_correct
 from .exports import EXPORT_FORMATS, csv_lines, table_rows, xlsx_bytes
 from .filters import FailedBindingFilterSet
 from .forms import FollowUpForm
@@ -64,28 +63,6 @@ def _filtered_table(request, *, shown) -> tuple[FailedBindingFilterSet, FailedBi
     return filterset, table
 
 
-def _paginate(request, table: FailedBindingTable) -> list[str]:
-    """Page the table. A page number that is not one shows the first page, one past the end
-    the last; the note returned says so, in the customer list's words."""
-    requested = request.GET.get("page") or "1"
-    try:
-        table.paginate(page=requested, per_page=PER_PAGE)
-        return []
-    except PageNotAnInteger:
-        shown, problem = 1, "is not valid"
-    except EmptyPage:
-        # A whole number (the paginator checked), below 1 or past the last page.
-        if int(requested) < 1:
-            shown, problem = 1, "is not valid"
-        else:
-            shown, problem = table.paginator.num_pages, "is past the last page"
-    table.paginate(page=shown, per_page=PER_PAGE)
-    note = correction_note(
-        label="Page", given=requested, replacement=f"page {shown}", problem=problem
-    )
-    return [note]
-
-
 def _report_url_to_return_to(request) -> str:
     """The report page (with its filters, sort and page) a follow-up link came from, or the
     plain report. Only a path on the report itself is accepted: ``next`` is user input."""
@@ -118,7 +95,7 @@ def failed_binding_report_view(request):
         request=request, table_class=FailedBindingTable, table_key=FAILED_BINDING_TABLE_KEY
     )
     filterset, table = _filtered_table(request, shown=shown)
-    corrections = _paginate(request, table)
+    corrections = paginate_or_correct(table, page=request.GET.get("page"), per_page=PER_PAGE)
     audit_event_record(
         request=request,
         action="failed_bindings.view",
