@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 
 from customers_app.filters import (
+    EMPTY_CHOICE_LABEL,
     CheckedDateRangeField,
     CheckedDateRangeFilter,
     FilterForm,
@@ -15,8 +16,6 @@ from .models import AuditEvent
 
 __all__ = ["AuditEventFilterSet", "IsoDateRangeField", "audit_outcome_choices"]
 
-# The empty choice of each select, as the report words it (not django-filter's "---------").
-_EMPTY_CHOICE_LABEL = "All"
 # What a date input sends, whatever the browser's language. Without this, en-gb's formats
 # read "24/11/2026" as a date while the page gave no sign which one it understood.
 _ISO_DATE_FORMATS = ["%Y-%m-%d"]
@@ -64,7 +63,7 @@ class AuditEventFilterSet(django_filters.FilterSet):
     username = django_filters.CharFilter(label="User", lookup_expr="icontains")
     action = django_filters.CharFilter(label="Action", lookup_expr="iexact")
     target = django_filters.CharFilter(label="Target", lookup_expr="icontains")
-    outcome = django_filters.ChoiceFilter(label="Outcome", empty_label=_EMPTY_CHOICE_LABEL)
+    outcome = django_filters.ChoiceFilter(label="Outcome", empty_label=EMPTY_CHOICE_LABEL)
     occurred = _IsoDateRangeFilter(
         label="When", field_name="occurred_at", widget=_AfterBeforeDateRangeWidget(label="When")
     )

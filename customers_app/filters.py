@@ -14,6 +14,7 @@ from . import services
 from .models import FailedBinding, FollowUpStatus
 
 __all__ = [
+    "EMPTY_CHOICE_LABEL",
     "CheckedDateRangeField",
     "CheckedDateRangeFilter",
     "FailedBindingFilterSet",
@@ -21,8 +22,9 @@ __all__ = [
     "LabelledDateRangeWidget",
 ]
 
-# The empty choice of each select, as the customer list words it (not django-filter's "---------").
-_EMPTY_CHOICE_LABEL = "All"
+# The empty choice of each select, as the customer list words it (not django-filter's
+# "---------"); the audit log's filters use it too.
+EMPTY_CHOICE_LABEL = "All"
 
 # A search that could be a phone number as people write it: "+852 6589 8353", "852-6589".
 _PHONE_LIKE = re.compile(r"[0-9+\-\s().]+")
@@ -126,21 +128,21 @@ class FailedBindingFilterSet(django_filters.FilterSet):
     linked_source_type = django_filters.ChoiceFilter(
         label="Source type",
         choices=[("User", "User"), ("Store", "Store")],
-        empty_label=_EMPTY_CHOICE_LABEL,
+        empty_label=EMPTY_CHOICE_LABEL,
     )
     # Choices come from the rows themselves (set in __init__, cached per completed scan):
     # Wonder may send types and codes we never heard of.
-    token_type = django_filters.ChoiceFilter(label="Token type", empty_label=_EMPTY_CHOICE_LABEL)
-    state = django_filters.ChoiceFilter(label="State", empty_label=_EMPTY_CHOICE_LABEL)
-    error_code = django_filters.ChoiceFilter(label="Error code", empty_label=_EMPTY_CHOICE_LABEL)
-    card_brand = django_filters.ChoiceFilter(label="Card brand", empty_label=_EMPTY_CHOICE_LABEL)
+    token_type = django_filters.ChoiceFilter(label="Token type", empty_label=EMPTY_CHOICE_LABEL)
+    state = django_filters.ChoiceFilter(label="State", empty_label=EMPTY_CHOICE_LABEL)
+    error_code = django_filters.ChoiceFilter(label="Error code", empty_label=EMPTY_CHOICE_LABEL)
+    card_brand = django_filters.ChoiceFilter(label="Card brand", empty_label=EMPTY_CHOICE_LABEL)
     first_seen = CheckedDateRangeFilter(
         label="First seen",
         field_name="first_seen_at",
         widget=LabelledDateRangeWidget(label="First seen"),
     )
     followup_status = django_filters.ChoiceFilter(
-        label="Follow-up", choices=FollowUpStatus, empty_label=_EMPTY_CHOICE_LABEL
+        label="Follow-up", choices=FollowUpStatus, empty_label=EMPTY_CHOICE_LABEL
     )
 
     class Meta:
