@@ -230,9 +230,10 @@ def followup_note_mask(*, note: str) -> tuple[str, int]:
     how many were masked.
 
     Finance pastes what customers tell them, card numbers included, and a note is shown on
-    pages and written to exports. Card-like means what the log redaction means: 13 to 19
-    digits, grouped by single spaces or dashes as people type them. No Luhn check, as in the
-    logs: a mistyped card number fails Luhn yet still gives away nearly every digit of the
+    pages and written to exports. Card-like means what the log redaction means
+    (``CARD_NUMBER_PATTERN``): 13 to 19 digits, grouped as people type or paste them. No
+    Luhn check, as in the logs: a mistyped card number fails Luhn yet still gives away
+    nearly every digit of the
     real one, while a long reference number that happens to look like a card loses only its
     middle digits, and finance is told so when saving.
     """
