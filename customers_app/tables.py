@@ -220,10 +220,13 @@ class FailedBindingTable(tables.Table):
         """The follow-up link, carrying this very page (filters, sort, page number) so that
         saving a follow-up comes back to it: finance works down a filtered list."""
         url = reverse("customers:failed_binding_followup", args=[record.pk])
+        return format_html('<a href="{}">Follow up</a>', url + self._return_query)
+
+    @functools.cached_property
+    def _return_query(self) -> str:
+        # The same for every row of the page: worked out once, not once per row.
         request = getattr(self, "request", None)
-        if request is not None:
-            url = f"{url}?{urlencode({'next': request.get_full_path()})}"
-        return format_html('<a href="{}">Follow up</a>', url)
+        return f"?{urlencode({'next': request.get_full_path()})}" if request is not None else ""
 
     class Meta:
         model = FailedBinding
