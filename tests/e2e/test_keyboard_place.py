@@ -26,6 +26,17 @@ def report_table(page: Page):
     return page.get_by_role("table", name="Failed card bindings")
 
 
+def assert_focus_is_on_then_tab_stays_in(page: Page, region_id: str) -> None:
+    """Focus is on the region ``region_id``, and Tab goes on from there, not from the page's
+    header."""
+    expect(page.locator(f"#{region_id}")).to_be_focused()
+    page.keyboard.press("Tab")
+    focus_inside = page.evaluate(
+        "(id) => document.getElementById(id).contains(document.activeElement)", region_id
+    )
+    assert focus_inside, page.evaluate("() => document.activeElement.outerHTML")
+
+
 def test_report_sort_and_paging_keep_the_keyboard_place(page_as, scanned, monkeypatch):
     # Three pages of the sandbox's failing bindings: a middle one has both pager links.
     monkeypatch.setattr("customers_app.binding_views.PER_PAGE", 25)
@@ -55,12 +66,7 @@ def test_report_sort_and_paging_keep_the_keyboard_place(page_as, scanned, monkey
     # there, not from the page's header.
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"[?&]page=3\b"))
-    expect(page.locator("#binding-table")).to_be_focused()
-    page.keyboard.press("Tab")
-    focused_in_table = page.evaluate(
-        "() => document.getElementById('binding-table').contains(document.activeElement)"
-    )
-    assert focused_in_table, page.evaluate("() => document.activeElement.outerHTML")
+    assert_focus_is_on_then_tab_stays_in(page, "binding-table")
 
 
 def test_saving_columns_from_the_keyboard_returns_to_the_chooser(page_as, scanned):
@@ -97,12 +103,7 @@ def test_customer_list_paging_keeps_the_keyboard_place(page_as, live_sandbox):
     pages.get_by_role("link", name="3", exact=True).focus()
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"[?&]page=3\b"))
-    expect(page.locator("#customer-results")).to_be_focused()
-    page.keyboard.press("Tab")
-    focused_in_results = page.evaluate(
-        "() => document.getElementById('customer-results').contains(document.activeElement)"
-    )
-    assert focused_in_results, page.evaluate("() => document.activeElement.outerHTML")
+    assert_focus_is_on_then_tab_stays_in(page, "customer-results")
 
 
 def test_report_shows_and_says_the_current_sort(page_as, scanned):
