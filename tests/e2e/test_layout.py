@@ -3,7 +3,9 @@ scrolls inside its own box, the page itself never scrolls sideways, nothing is c
 
 QA saw, at 800 px, "Mand / y / Fung" and "chow / sm@i / cloud. / com" (cells allowed to break
 anywhere shrank to a letter) beside wide Phone and Token state columns, and at 1280 px
-"CreditCar / d" and a jump box reading "Wonder uuid or referen".
+"CreditCar / d" and a jump box reading "Wonder uuid or referen". Phone and reference numbers
+stay on one line in both tables: QA saw "+852 / 95608947" and "CUST- / 00000016" on the report,
+and read across the line break one number looks like two.
 """
 
 from __future__ import annotations
@@ -54,6 +56,35 @@ BOX_STATE = """(table) => {
 }"""
 
 
+# The texts of a column's cells that take more than one line on screen.
+WRAPPED_CELLS = """(table, header) => {
+  const headers = [...table.querySelectorAll('thead th')].map((th) => th.innerText.trim());
+  const column = headers.indexOf(header);
+  if (column < 0) throw new Error(`no column ${header} in ${headers}`);
+  const wrapped = [];
+  let seen = 0;
+  for (const row of table.querySelectorAll('tbody tr')) {
+    const cell = row.children[column];
+    if (!cell || cell.innerText.trim() === '—') continue;
+    seen += 1;
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+    if (lines.size > 1) wrapped.push(cell.innerText);
+  }
+  return {seen, wrapped};
+}"""
+
+
+def assert_on_one_line(page: Page, table, header: str) -> None:
+    expect(table.locator("tbody tr").first).to_be_visible()
+    result = table.evaluate(WRAPPED_CELLS, header)
+    assert result["seen"] >= 5, f"too few {header} cells to tell: {result}"
+    width = page.viewport_size["width"]
+    wrapped = result["wrapped"]
+    assert not wrapped, f"{header} split over lines at {width} px: {wrapped[:5]}"
+
+
 def assert_table_readable_and_scrollable(page: Page, table) -> None:
     expect(table.locator("tbody tr").first).to_be_visible()
     split = table.evaluate(SPLIT_WORDS)
@@ -80,6 +111,8 @@ def test_customer_table_keeps_words_whole_and_scrolls_in_its_box(page_as, live_s
     table = page.get_by_role("table", name="Customers")
 
     assert_table_readable_and_scrollable(page, table)
+    assert_on_one_line(page, table, "Phone")
+    assert_on_one_line(page, table, "Reference number")
     # No column squeezed to a few letters while others stay wide (QA's "Mand / y / Fung").
     widths = [box["width"] for box in (th.bounding_box() for th in table.locator("thead th").all())]
     assert min(widths) >= 60, widths
@@ -105,4 +138,7 @@ def test_report_table_keeps_words_whole_and_scrolls_in_its_box(page_as, scanned,
     page.set_viewport_size({"width": width, "height": 900})
     page.goto("/customers/failed-bindings/")
 
-    assert_table_readable_and_scrollable(page, page.locator("#binding-table table"))
+    table = page.locator("#binding-table table")
+    assert_table_readable_and_scrollable(page, table)
+    assert_on_one_line(page, table, "Phone")
+    assert_on_one_line(page, table, "Reference number")
