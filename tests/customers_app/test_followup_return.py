@@ -63,3 +63,19 @@ def test_saving_an_unchanged_follow_up_adds_no_history(finance, scanned):
     response = finance.post(url, {"status": "contacted", "note": "Called"}, follow=True)
     assert f"Nothing changed for {binding.reference_number}." in response.content.decode()
     assert FollowUpChange.objects.filter(binding=binding).count() == 1
+
+
+@pytest.mark.parametrize(
+    "next_url",
+    [
+        "javascript:alert(1)",
+        '/customers/failed-bindings/?q="><script>alert(1)</script>',
+    ],
+)
+def test_a_hostile_next_is_never_a_script_on_the_follow_up_page(finance, scanned, next_url):
+    binding = FailedBinding.objects.first()
+    url = f"/customers/failed-bindings/{binding.pk}/follow-up/"
+    response = finance.get(url, {"next": next_url})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html and 'href="javascript:' not in html
