@@ -1,6 +1,6 @@
 """Streaming CSV export of audit events, audited itself with its row count.
 
-Written like the failed bindings export (``customers_app.exports``): the same formula
+Written like the failed bindings export (``ui.exports``): the same formula
 neutralising, the same byte-order mark for Excel, the same guard against a file that stops
 short without saying so, and times as the audit page shows them (local time, seconds).
 """
@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 
-from customers_app.audit import audit_event_record
-from customers_app.exports import csv_lines, spreadsheet_safe
+from accounts.audit import audit_event_record
+from ui.exports import csv_lines, spreadsheet_safe
 
 from .tables import AUDIT_EXPORT_COLUMNS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 
-from customers_app.filters import (
+from ui.filter_forms import (
     EMPTY_CHOICE_LABEL,
     CheckedDateRangeField,
     CheckedDateRangeFilter,

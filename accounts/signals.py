@@ -16,7 +16,7 @@ from django.db.models.signals import post_migrate, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from customers_app.audit import audit_event_record
+from accounts.audit import audit_event_record
 
 from .roles import role_admin_permissions_sync
 

@@ -7,8 +7,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django_tables2 import RequestConfig
 
-from customers_app.audit import audit_event_record
-from customers_app.corrections import paginate_or_correct
+from accounts.audit import audit_event_record
+from ui.corrections import paginate_or_correct
 
 from .exports import audit_events_csv_response
 from .filters import AuditEventFilterSet

@@ -208,7 +208,7 @@ def measure(
 def wonder_call_alone_ms(*, servers: Servers, limit: int, calls: int, latency_ms: float) -> float:
     """Median time of one upstream page fetched by the client alone, minus L: signing, the
     sandbox's own serving time and parsing. Part of every cold page's "own" time."""
-    from customers_app.wonder.client import WonderClient, WonderConfig
+    from wonder.client import WonderClient, WonderConfig
 
     client = WonderClient(
         WonderConfig(

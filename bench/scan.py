@@ -50,7 +50,7 @@ import json, logging, os, resource, time, django
 django.setup()
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
-from customers_app import services
+from customers_app.bindings.scan import binding_scan_run
 
 class Phases(logging.Handler):
     # The scan's completion line carries its walk and save times as its last two arguments.
@@ -59,12 +59,12 @@ class Phases(logging.Handler):
         if "completed" in record.msg:
             Phases.seconds = record.args[-2:]
 
-scan_logger = logging.getLogger("customers_app.binding_scan")
+scan_logger = logging.getLogger("customers_app.bindings.scan")
 scan_logger.addHandler(Phases())
 scan_logger.setLevel(logging.INFO)
 cpu_before = sum(os.times()[:2])
 started = time.perf_counter()
-run = services.binding_scan_run(concurrency={concurrency})
+run = binding_scan_run(concurrency={concurrency})
 wall = time.perf_counter() - started
 print(json.dumps({{
     "status": run.status, "error": run.error, "seen": run.customers_seen,

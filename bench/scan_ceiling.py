@@ -56,15 +56,15 @@ def _page_tasks(customers: int) -> list[tuple[str, int]]:
 
 def _fresh_client() -> None:
     # A forked worker builds its own client: sockets and sessions are not shared.
-    from customers_app.wonder.factory import wonder_breaker, wonder_client
+    from wonder.factory import wonder_breaker, wonder_client
 
     wonder_client.cache_clear()
     wonder_breaker.cache_clear()
 
 
 def _walk_page(task: tuple[str, int]) -> tuple[int, list]:
-    from customers_app.binding_walk import binding_row_from_customer
-    from customers_app.wonder.factory import wonder_client
+    from customers_app.bindings.walk import binding_row_from_customer
+    from wonder.factory import wonder_client
 
     linked_source_type, offset = task
     page = wonder_client().list_customers(
@@ -78,7 +78,7 @@ def _walk_page(task: tuple[str, int]) -> tuple[int, list]:
 
 
 def _walk_threads(concurrency: int) -> tuple[int, int]:
-    from customers_app.binding_walk import walk
+    from customers_app.bindings.walk import walk
 
     result = walk(concurrency=concurrency, page_size=PAGE_SIZE, on_progress=lambda *_: None)
     return result.customers_seen, len(result.rows)

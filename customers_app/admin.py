@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin
 
-from .models import BindingExport, ErrorCodeNote, error_code_normalise
+from customers_app.models import BindingExport, ErrorCodeNote, error_code_normalise
 
 __all__ = ["BindingExportAdmin", "ErrorCodeNoteAdmin", "ErrorCodeNoteForm"]
 

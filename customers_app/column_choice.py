@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import django_tables2 as tables
 from django import forms
 
-from .models import TablePreference
-from .widgets import TemplateFreeHiddenInput
+from customers_app.models import TablePreference
+from ui.widgets import TemplateFreeHiddenInput
 
 __all__ = [
     "ChoosableTable",

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import binding_views, views
+from customers_app.bindings import views as binding_views
+from customers_app.browsing import views
 
 __all__ = ["app_name", "urlpatterns"]
 

@@ -19,7 +19,7 @@ from django.urls import path
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from customers_app.wonder.factory import wonder_breaker
+from wonder.factory import wonder_breaker
 
 __all__ = ["healthz", "readyz", "urlpatterns"]
 

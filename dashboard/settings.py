@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "ui",
     "accounts",
     "customers_app",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from customers_app.wonder.signing import generate_key_pair
+from wonder.signing import generate_key_pair
 
 __all__ = ["KeyPair", "new_key_pair"]
 

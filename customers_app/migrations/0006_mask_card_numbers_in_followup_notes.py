@@ -7,7 +7,7 @@ Reversing it changes nothing: the masked digits are gone.
 
 from django.db import migrations
 
-from customers_app.binding_report import followup_note_mask
+from customers_app.bindings.report import followup_note_mask
 
 _BATCH = 500
 

@@ -1,9 +1,9 @@
-"""Template filters over ``customers_app.display``, so the detail page and the list table
+"""Template filters over ``customers_app.browsing.display``, so the detail page and the list table
 render tokens and cards the same way."""
 
 from django import template
 
-from .. import display
+from customers_app.browsing import display
 
 __all__ = ["bind_error", "card", "state_badge", "uuid_copy"]
 

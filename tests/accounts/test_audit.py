@@ -9,8 +9,8 @@ import pytest
 from django.test import RequestFactory
 from django.utils import timezone
 
+from accounts.audit import audit_event_record
 from accounts.models import AuditEvent
-from customers_app.audit import audit_event_record
 
 pytestmark = pytest.mark.django_db
 

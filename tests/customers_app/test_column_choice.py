@@ -73,8 +73,8 @@ def test_choosing_columns_needs_a_post(agent_browser):
 
 
 def test_every_column_renders(agent_browser, live_sandbox):
+    from customers_app.browsing.tables import CustomerTable
     from customers_app.column_choice import column_options
-    from customers_app.tables import CustomerTable
 
     options = column_options(CustomerTable)
     _choose(agent_browser, [name for name, _ in options])

@@ -11,7 +11,7 @@ import pytest
 from accounts.models import AuditEvent
 from customers_app.models import BindingExport, FailedBinding
 
-from .test_binding_views import EXPORT, REPORT
+from .bindings.test_binding_views import EXPORT, REPORT
 
 pytestmark = pytest.mark.django_db
 

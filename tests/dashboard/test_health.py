@@ -40,8 +40,8 @@ def test_readyz_reports_an_open_circuit_but_stays_ready(client, live_sandbox, se
     # Stale pages and an honest "not answering" page still work: the server stays in rotation.
     settings.WONDER_BREAKER_FAILURES = 1
     settings.WONDER_BASE_URL = "http://127.0.0.1:9"
-    from customers_app import services
-    from customers_app.wonder import WonderUnavailable
+    from customers_app.browsing import services
+    from wonder import WonderUnavailable
 
     with pytest.raises(WonderUnavailable):
         services.customer_list()

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import Page, expect
 
-from customers_app.tables import CustomerTable
+from customers_app.browsing.tables import CustomerTable
 
 from .browser_checks import accessibility_violations, describe_violations
 

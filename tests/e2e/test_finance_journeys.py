@@ -9,8 +9,8 @@ from collections import Counter
 
 from playwright.sync_api import expect
 
+from customers_app.bindings.tables import FailedBindingTable
 from customers_app.models import FailedBinding
-from customers_app.tables import FailedBindingTable
 
 from .journey_helpers import assert_accessible
 

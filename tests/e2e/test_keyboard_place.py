@@ -39,7 +39,7 @@ def assert_focus_is_on_then_tab_stays_in(page: Page, region_id: str) -> None:
 
 def test_report_sort_and_paging_keep_the_keyboard_place(page_as, scanned, monkeypatch):
     # Three pages of the sandbox's failing bindings: a middle one has both pager links.
-    monkeypatch.setattr("customers_app.binding_views.PER_PAGE", 25)
+    monkeypatch.setattr("customers_app.bindings.views.PER_PAGE", 25)
     assert 50 < FailedBinding.objects.filter(resolved_at__isnull=True).count() <= 75
     page = page_as("finance")
     page.goto(REPORT)

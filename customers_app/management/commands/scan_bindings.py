@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from customers_app import services
+from customers_app.bindings.scan import binding_scan_run
 from customers_app.models import ScanStatus
 
 __all__ = ["Command"]
@@ -23,7 +23,7 @@ class Command(BaseCommand):
         """Run one scan and wait; exit non-zero when it fails, so cron reports it."""
         if concurrency is not None and concurrency < 1:
             raise CommandError("--concurrency must be at least 1.")
-        run = services.binding_scan_run(trigger="command", concurrency=concurrency)
+        run = binding_scan_run(trigger="command", concurrency=concurrency)
         if run.status == ScanStatus.RUNNING:
             self.stdout.write(
                 f"Scan {run.pk} is already running (started {run.started_at:%Y-%m-%d %H:%M}); "

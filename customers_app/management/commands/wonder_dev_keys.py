@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from customers_app.wonder.signing import generate_key_pair
+from wonder.signing import generate_key_pair
 
 __all__ = ["Command"]
 

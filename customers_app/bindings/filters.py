@@ -1,0 +1,101 @@
+"""The failed bindings report's FilterSet over the dashboard's own rows."""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+
+from customers_app.bindings.report import failed_binding_filter_choices
+from customers_app.models import FailedBinding, FollowUpStatus
+from ui.filter_forms import (
+    EMPTY_CHOICE_LABEL,
+    CheckedDateRangeFilter,
+    FilterForm,
+    LabelledDateRangeWidget,
+)
+
+__all__ = ["FailedBindingFilterSet"]
+
+# A search that could be a phone number as people write it: "+852 6589 8353", "852-6589".
+_PHONE_LIKE = re.compile(r"[0-9+\-\s().]+")
+
+_BINDING_STATUS_CHOICES = [
+    ("current", "Still failing"),
+    ("resolved", "Resolved by Wonder"),
+    ("all", "All"),
+]
+
+
+class FailedBindingFilterSet(django_filters.FilterSet):
+    """The failed bindings report's filters. An invalid value is reported and ignored."""
+
+    q = django_filters.CharFilter(
+        label="Search", method="filter_search", max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": "Name, email, phone or reference"}),
+    )  # fmt: skip
+    binding_status = django_filters.ChoiceFilter(
+        label="Binding", choices=_BINDING_STATUS_CHOICES, method="filter_binding_status",
+        empty_label=None,
+    )  # fmt: skip
+    linked_source_type = django_filters.ChoiceFilter(
+        label="Source type",
+        choices=[("User", "User"), ("Store", "Store")],
+        empty_label=EMPTY_CHOICE_LABEL,
+    )
+    # Choices come from the rows themselves (set in __init__, cached per completed scan):
+    # Wonder may send types and codes we never heard of.
+    token_type = django_filters.ChoiceFilter(label="Token type", empty_label=EMPTY_CHOICE_LABEL)
+    state = django_filters.ChoiceFilter(label="State", empty_label=EMPTY_CHOICE_LABEL)
+    error_code = django_filters.ChoiceFilter(label="Error code", empty_label=EMPTY_CHOICE_LABEL)
+    card_brand = django_filters.ChoiceFilter(label="Card brand", empty_label=EMPTY_CHOICE_LABEL)
+    first_seen = CheckedDateRangeFilter(
+        label="First seen",
+        field_name="first_seen_at",
+        widget=LabelledDateRangeWidget(label="First seen"),
+    )
+    followup_status = django_filters.ChoiceFilter(
+        label="Follow-up", choices=FollowUpStatus, empty_label=EMPTY_CHOICE_LABEL
+    )
+
+    class Meta:
+        model = FailedBinding
+        fields: list[str] = []
+        form = FilterForm
+
+    def __init__(self, data=None, *args, **kwargs) -> None:
+        # Finance opens the report to see what is failing now; resolved rows are one click away.
+        data = data.copy() if data is not None else None
+        if data is not None and not data.get("binding_status"):
+            data["binding_status"] = "current"
+        super().__init__(data, *args, **kwargs)
+        for field_name, values in failed_binding_filter_choices().items():
+            self.filters[field_name].extra["choices"] = [(value, value) for value in values]
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Rows whose name, email, phone (with or without dial code) or reference contain it."""
+        value = value.strip()
+        if not value:
+            return queryset
+        match = (
+            Q(name__icontains=value)
+            | Q(email__icontains=value)
+            | Q(reference_number__icontains=value)
+            | Q(phone__icontains=value)
+        )
+        digits = "".join(char for char in value if char.isdigit())
+        # Only a search that looks like a phone number is compared digit by digit: otherwise
+        # "chan1985@gmail.com" would also list every phone containing 1985.
+        if len(digits) >= 3 and _PHONE_LIKE.fullmatch(value):
+            match |= Q(phone_digits__contains=digits)
+        return queryset.filter(match)
+
+    def filter_binding_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Still failing (the default), resolved, or all."""
+        if value == "current":
+            return queryset.filter(resolved_at__isnull=True)
+        if value == "resolved":
+            return queryset.filter(resolved_at__isnull=False)
+        return queryset

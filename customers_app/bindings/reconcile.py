@@ -1,0 +1,133 @@
+"""Reconciling the failed bindings report with a complete walk, in one transaction.
+
+New failing customers are added, changed ones updated, ones failing again reopened, and
+ones no longer failing resolved (with when), never deleted. The work is proportional to
+what changed plus one statement for the rest: a scan that finds the same 120,000 failures
+as the last one rewrites their last-seen time in one UPDATE, not 240 batches of 500.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from customers_app.bindings.walk import BindingRow, binding_row_values
+from customers_app.models import FailedBinding, ScanRun, ScanStatus
+
+__all__ = ["reconcile"]
+
+_DB_BATCH = 500
+
+
+def _batches(items: Iterable, size: int = _DB_BATCH) -> Iterator[list]:
+    """Lists of at most ``size`` items, taken lazily: a generator is never held whole."""
+    iterator = iter(items)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def _row_fields(row: BindingRow) -> dict[str, str]:
+    return {
+        **{name: getattr(row, name) for name in BindingRow.__slots__},
+        "fingerprint": row.fingerprint(),
+    }
+
+
+def _insert_new(rows: list[BindingRow], *, run: ScanRun, now: datetime) -> None:
+    """Add new report rows: PostgreSQL's COPY there, one prepared INSERT elsewhere (SQLite).
+
+    bulk_create builds a model instance and prepares every field of every row one by one:
+    for 120,000 rows that took longer than walking all of Wonder. The values here are
+    plain strings already fitted to their columns, so only the datetimes need adapting,
+    once. Every other column takes its model default.
+    """
+    if not rows:
+        return
+    meta = FailedBinding._meta
+    per_scan = {
+        "fingerprint": None,  # per row
+        "first_seen_at": meta.get_field("first_seen_at").get_db_prep_save(now, connection),
+        "last_seen_at": meta.get_field("last_seen_at").get_db_prep_save(now, connection),
+        "last_scan_id": run.pk,
+        "new_in_scan_id": run.pk,
+    }
+    row_fields = [field.name for field in fields(BindingRow)]
+    defaults = {
+        field.column: field.get_db_prep_save(field.get_default(), connection)
+        for field in meta.concrete_fields
+        if not field.primary_key
+        and not field.generated  # the database computes it (phone_digits)
+        and field.name not in row_fields
+        and field.attname not in per_scan
+    }
+    columns = [meta.get_field(name).column for name in row_fields] + [*per_scan, *defaults]
+    # Table and column names come from the model and are quoted; every value is a parameter.
+    table = connection.ops.quote_name(meta.db_table)
+    column_list = ", ".join(connection.ops.quote_name(column) for column in columns)
+    scan_values = list(per_scan.values())[1:]
+    default_values = list(defaults.values())
+    values = (
+        (*binding_row_values(row), row.fingerprint(), *scan_values, *default_values) for row in rows
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # An INSERT per row, even pipelined, took 12.5 s for 120,000 rows; COPY streams
+            # them in one statement.
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row_values in values:
+                    copy.write_row(row_values)
+            return
+        placeholders = ", ".join(["%s"] * len(columns))
+        statement = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
+        for batch in _batches(values, 2000):
+            cursor.executemany(statement, batch)
+
+
+def reconcile(run: ScanRun, rows: dict[str, BindingRow], now: datetime) -> None:
+    """Make the report match ``rows`` (a complete walk) and mark ``run`` completed."""
+    existing = {
+        uuid: (pk, fingerprint, resolved_at)
+        for uuid, pk, fingerprint, resolved_at in FailedBinding.objects.values_list(
+            "uuid", "pk", "fingerprint", "resolved_at"
+        ).iterator(chunk_size=5000)
+    }
+    new_rows: list[BindingRow] = []
+    changed: list[tuple[int, BindingRow]] = []
+    reopened_ids: list[int] = []
+    for uuid, row in rows.items():
+        # Popped: what is left afterwards is what this scan did not see failing.
+        known = existing.pop(uuid, None)
+        if known is None:
+            new_rows.append(row)
+            continue
+        pk, old_fingerprint, resolved_at = known
+        if resolved_at is not None:
+            reopened_ids.append(pk)
+        if old_fingerprint != row.fingerprint():
+            changed.append((pk, row))
+    no_longer_failing = [pk for pk, _fp, resolved_at in existing.values() if resolved_at is None]
+    del existing
+    update_fields = [*BindingRow.__slots__, "fingerprint"]
+    with transaction.atomic():
+        for batch in _batches(no_longer_failing):
+            FailedBinding.objects.filter(pk__in=batch).update(resolved_at=now)
+        for batch in _batches(reopened_ids):
+            FailedBinding.objects.filter(pk__in=batch).update(resolved_at=None, new_in_scan=run)
+        for batch in _batches(changed):
+            FailedBinding.objects.bulk_update(
+                [FailedBinding(pk=pk, **_row_fields(row)) for pk, row in batch], update_fields
+            )
+        _insert_new(new_rows, run=run, now=now)
+        # Every row unresolved now is one this scan saw failing. resolved_at is left out of
+        # the SET (it leads four indexes that SQLite would otherwise rewrite for every row).
+        FailedBinding.objects.filter(resolved_at__isnull=True).exclude(last_scan=run).update(
+            last_seen_at=now, last_scan=run
+        )
+        ScanRun.objects.filter(pk=run.pk).update(
+            status=ScanStatus.COMPLETED, finished_at=timezone.now(), heartbeat_at=timezone.now()
+        )

@@ -1,0 +1,277 @@
+"""The failed bindings report's read side and finance's writes: status, summary, follow-up.
+
+Views call these (through ``services``); nothing here talks to Wonder. The report is what
+the last complete scan found (see ``binding_scan.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Trim, Upper
+from django.utils import timezone
+
+from accounts.redaction import CARD_NUMBER_PATTERN, redact_value
+from customers_app.models import (
+    BindingExport,
+    ErrorCodeNote,
+    FailedBinding,
+    FollowUpChange,
+    FollowUpStatus,
+    ScanRun,
+    ScanStatus,
+)
+from wonder.records import mask_card_number
+
+__all__ = [
+    "BarChart",
+    "ChartBar",
+    "ReportStatus",
+    "ReportSummary",
+    "binding_export_record",
+    "failed_binding_filter_choices",
+    "failed_binding_get",
+    "failed_binding_queryset",
+    "failed_binding_summary",
+    "followup_note_mask",
+    "followup_update",
+    "report_status_get",
+]
+
+
+@dataclass(frozen=True)
+class ReportStatus:
+    """Which scan the report shows, whether one is running, and whether the data is old."""
+
+    last_complete: ScanRun | None
+    running: ScanRun | None
+    last_failed: ScanRun | None
+    is_stale: bool
+
+    @property
+    def as_of(self) -> datetime | None:
+        return self.last_complete.finished_at if self.last_complete else None
+
+
+def report_status_get(*, now: datetime | None = None) -> ReportStatus:
+    """The report's scan status; stale when no complete scan is younger than the max age."""
+    now = now or timezone.now()
+    last_complete = ScanRun.objects.filter(status=ScanStatus.COMPLETED).first()
+    running = ScanRun.objects.filter(status=ScanStatus.RUNNING).first()
+    last_failed = ScanRun.objects.filter(status=ScanStatus.FAILED).first()
+    # Only a failure newer than the report is news; an old one was fixed by a later scan.
+    if last_failed and last_complete and last_failed.started_at < last_complete.started_at:
+        last_failed = None
+    max_age = timedelta(seconds=settings.BINDING_SCAN_MAX_AGE_SECONDS or 6 * 3600)
+    is_stale = last_complete is None or now - last_complete.finished_at > max_age
+    return ReportStatus(last_complete, running, last_failed, is_stale)
+
+
+def failed_binding_queryset() -> QuerySet[FailedBinding]:
+    """Every report row, with the admin's plain-language note on its error code beside it."""
+    # Notes are stored normalised (models.error_code_normalise); the row's code is compared
+    # the same way, so " e200110" from anywhere still finds the note for E200110.
+    notes = ErrorCodeNote.objects.filter(code=Upper(Trim(OuterRef("error_code"))))
+    return FailedBinding.objects.annotate(
+        error_meaning=Subquery(notes.values("meaning")[:1]),
+        error_next_step=Subquery(notes.values("next_step")[:1]),
+    ).select_related("followup_by")
+
+
+def failed_binding_get(*, binding_id: int) -> FailedBinding:
+    """One report row (``FailedBinding.DoesNotExist`` when there is none)."""
+    return failed_binding_queryset().get(pk=binding_id)
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    label: str
+    count: int
+    # Bar length as a share of the longest bar, 0-100, for the server-rendered SVG.
+    percent: float
+    y: int
+
+
+@dataclass(frozen=True)
+class BarChart:
+    title: str
+    bars: tuple[ChartBar, ...]
+
+    @property
+    def height(self) -> int:
+        return max(1, len(self.bars)) * 22
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    total: int
+    new_since_previous: int
+    by_error_code: BarChart
+    by_token_type: BarChart
+
+
+def _chart(
+    title: str, counts: list[tuple[str, int]], *, other_noun: str, limit: int = 12
+) -> BarChart:
+    """The ``limit`` largest counts as bars, and one "Other (N codes)" bar for the rest.
+
+    The bars always add up to the report's total: a chart that silently left out the
+    smaller counts disagreed with the count above it. One label past the limit is shown
+    itself rather than as "Other (1 codes)".
+    """
+    counts = sorted(counts, key=lambda item: (-item[1], item[0]))
+    if len(counts) > limit + 1:
+        rest = counts[limit:]
+        other = (f"Other ({len(rest)} {other_noun})", sum(count for _, count in rest))
+        counts = [*counts[:limit], other]
+    longest = max((count for _, count in counts), default=0) or 1
+    return BarChart(
+        title,
+        tuple(
+            ChartBar(label, count, round(100 * count / longest, 1), index * 22)
+            for index, (label, count) in enumerate(counts)
+        ),
+    )
+
+
+# Only a completed scan changes what the summary and the filters' choices are computed from
+# (its reconcile and its "completed" mark commit together), so each is cached per completed
+# scan: a new scan means a new key, and nobody sees counts older than the report they show.
+_PER_SCAN_CACHE_SECONDS = 24 * 3600
+# The filters that offer the values the rows hold: Wonder may send codes we never heard of.
+_VALUE_FILTER_FIELDS = ("token_type", "state", "error_code", "card_brand")
+
+
+def _per_scan_cached(*, name: str, scan: ScanRun | None, compute):
+    """``compute()``, remembered for ``scan`` (the latest completed one); no scan: no cache.
+
+    A cache that fails (Redis down) costs only the saving: the value is computed instead.
+    """
+    if scan is None:
+        return compute()
+    # pk and timestamps: a test database may hand the same pk to another scan.
+    stamps = f"{scan.started_at.timestamp()}:{scan.finished_at.timestamp()}"
+    key = f"failed_bindings:{name}:{scan.pk}:{stamps}"
+    try:
+        value = cache.get(key)
+    except Exception:  # noqa: BLE001 (any cache failure: compute instead)
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, _PER_SCAN_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001, S110 (the page works without it)
+            pass
+    return value
+
+
+def failed_binding_filter_choices() -> dict[str, list[str]]:
+    """Per filtered field, the distinct values the report's rows hold, sorted."""
+    latest = ScanRun.objects.filter(status=ScanStatus.COMPLETED).first()
+
+    def distinct_values() -> dict[str, list[str]]:
+        return {
+            field: list(
+                FailedBinding.objects.order_by(field).values_list(field, flat=True).distinct()
+            )
+            for field in _VALUE_FILTER_FIELDS
+        }
+
+    return _per_scan_cached(name="filter_choices", scan=latest, compute=distinct_values)
+
+
+def failed_binding_summary(*, status: ReportStatus) -> ReportSummary:
+    """Bindings still failing, by error code and token type, and how many are new."""
+    return _per_scan_cached(
+        # v2: the charts gained their "Other" bar; summaries cached without it are not read.
+        name="summary-v2",
+        scan=status.last_complete,
+        compute=lambda: _summary_compute(status=status),
+    )
+
+
+def _summary_compute(*, status: ReportStatus) -> ReportSummary:
+    current = FailedBinding.objects.filter(resolved_at__isnull=True)
+    by_code = [
+        (row["error_code"] or f"none ({row['state'] or 'no state'})", row["n"])
+        for row in current.values("error_code", "state").annotate(n=Count("pk"))
+    ]
+    merged: dict[str, int] = {}
+    for label, count in by_code:
+        merged[label] = merged.get(label, 0) + count
+    by_type = [
+        (row["token_type"] or "unknown", row["n"])
+        for row in current.values("token_type").annotate(n=Count("pk"))
+    ]
+    new = 0
+    if status.last_complete is not None:
+        new = current.filter(new_in_scan=status.last_complete).count()
+        # The first scan ever has no previous one: everything it found is not "new".
+        if not ScanRun.objects.filter(
+            status=ScanStatus.COMPLETED, started_at__lt=status.last_complete.started_at
+        ).exists():
+            new = 0
+    return ReportSummary(
+        total=current.count(),
+        new_since_previous=new,
+        by_error_code=_chart("Failing by error code", list(merged.items()), other_noun="codes"),
+        by_token_type=_chart("Failing by token type", by_type, other_noun="types"),
+    )
+
+
+def followup_note_mask(*, note: str) -> tuple[str, int]:
+    """``note`` with every card-like number masked to its first 6 and last 4 digits, and
+    how many were masked.
+
+    Finance pastes what customers tell them, card numbers included, and a note is shown on
+    pages and written to exports. Card-like means what the log redaction means
+    (``CARD_NUMBER_PATTERN``): 13 to 19 digits, grouped as people type or paste them. No
+    Luhn check, as in the logs: a mistyped card number fails Luhn yet still gives away
+    nearly every digit of the
+    real one, while a long reference number that happens to look like a card loses only its
+    middle digits, and finance is told so when saving.
+    """
+    return CARD_NUMBER_PATTERN.subn(lambda match: mask_card_number(match[0]), note)
+
+
+def followup_update(
+    *, binding: FailedBinding, status: str, note: str, user
+) -> FollowUpChange | None:
+    """Set finance's follow-up status and note on a failure, keeping who and when.
+
+    Card numbers in the note are masked before it is stored (``followup_note_mask``); the
+    returned change holds the note as stored. Saving what is already there changes nothing
+    and returns None: the history lists changes, not clicks on Save.
+    """
+    if status not in FollowUpStatus.values:
+        raise ValueError(f"Unknown follow-up status {status!r}.")
+    note, _masked = followup_note_mask(note=note)
+    if status == binding.followup_status and note == binding.followup_note:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        FailedBinding.objects.filter(pk=binding.pk).update(
+            followup_status=status, followup_note=note, followup_by=user, followup_at=now
+        )
+        return FollowUpChange.objects.create(
+            binding=binding, status=status, note=note, changed_by=user
+        )
+
+
+def binding_export_record(
+    *, user, file_format: str, filters: dict, row_count: int, truncated: bool
+) -> BindingExport:
+    """Keep who exported what: every export leaves a row."""
+    return BindingExport.objects.create(
+        exported_by=user,
+        file_format=file_format,
+        # The query string is untrusted: no NUL (PostgreSQL refuses it), no card number.
+        filters=redact_value(filters),
+        row_count=row_count,
+        truncated=truncated,
+    )
