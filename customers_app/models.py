@@ -112,6 +112,59 @@ class ScanRun(models.Model):
         return min(100, round(100 * self.customers_seen / self.customers_expected))
 
 
+class IndexedCustomer(models.Model):
+    """Every customer as the last complete sync saw it: what search reads, never Wonder.
+
+    One row per Wonder uuid. Filled only by the sync (``customers_app/sync/``), which makes a
+    whole new snapshot current at once; rows are never edited from the UI. Card data is what
+    the client already masked: at most the first 6 and last 4 digits, never a token value.
+    """
+
+    uuid = models.CharField("Wonder uuid", max_length=64, unique=True)
+    reference_number = models.CharField(max_length=200)
+    name = models.CharField(max_length=300, blank=True)
+    email = models.CharField(max_length=300, blank=True)
+    dial_code = models.CharField(max_length=16, blank=True)
+    phone = models.CharField(max_length=64, blank=True)
+    # The phone's digits alone ("6589 8353" -> "65898353") and with the dial code's in front
+    # ("85265898353"): a customer reads their number either way, with any punctuation.
+    phone_digits = models.CharField(max_length=64, blank=True)
+    full_phone_digits = models.CharField(max_length=80, blank=True)
+    linked_source_type = models.CharField("Source type", max_length=16)
+    default_payment_method = models.CharField(max_length=64, blank=True)
+    # The default payment token; all blank when the customer has none.
+    token_type = models.CharField(max_length=64, blank=True)
+    token_state = models.CharField(max_length=64, blank=True)
+    token_is_default = models.BooleanField(null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    error_message = models.CharField(max_length=500, blank=True)
+    card_brand = models.CharField(max_length=64, blank=True)
+    card_first6 = models.CharField(max_length=6, blank=True)
+    card_last4 = models.CharField(max_length=4, blank=True)
+    card_exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
+    card_exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # A digest of the fields above, so a sync rewrites only the rows whose content changed.
+    fingerprint = models.CharField(max_length=64)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name", "pk"]
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["reference_number"], name="ic_reference"),
+            models.Index(fields=["card_last4"], name="ic_card_last4"),
+            models.Index(fields=["token_state", "error_code"], name="ic_state_code"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference_number} ({self.name})"
+
+    @property
+    def phone_display(self) -> str:
+        return " ".join(part for part in (self.dial_code, self.phone) if part)
+
+
 class FollowUpStatus(models.TextChoices):
     OPEN = "open", "Open"
     CONTACTED = "contacted", "Contacted"

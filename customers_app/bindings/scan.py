@@ -25,6 +25,7 @@ from django.utils import timezone
 from customers_app.bindings.reconcile import reconcile
 from customers_app.bindings.walk import WalkResult, walk
 from customers_app.models import ScanRun, ScanStatus
+from customers_app.signals import sync_completed
 from wonder import WonderCircuitOpen, WonderError
 from wonder.client import MAX_PAGE_SIZE
 
@@ -118,6 +119,9 @@ def binding_scan_execute(*, run: ScanRun, concurrency: int | None = None) -> Sca
         logger.exception("failed bindings scan %s could not save its report", run.pk)
         return _fail(run, f"The report could not be saved ({type(error).__name__}).")
     run.refresh_from_db()
+    for receiver, outcome in sync_completed.send_robust(sender=ScanRun, run=run):
+        if isinstance(outcome, Exception):
+            logger.error("after scan %s: %s failed (%s)", run.pk, receiver, type(outcome).__name__)
     logger.info(
         "failed bindings scan %s completed: %d customers, %d failing, %d requests; "
         "walk %.2f s, report saved in %.2f s",
