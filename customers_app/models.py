@@ -141,8 +141,9 @@ class IndexedCustomer(models.Model):
     card_brand = models.CharField(max_length=64, blank=True)
     card_first6 = models.CharField(max_length=6, blank=True)
     card_last4 = models.CharField(max_length=4, blank=True)
-    card_exp_month = models.PositiveSmallIntegerField(null=True, blank=True)
-    card_exp_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # As Wonder sent them (strings; a card record does not promise numbers).
+    card_exp_month = models.CharField(max_length=8, blank=True)
+    card_exp_year = models.CharField(max_length=8, blank=True)
     # A digest of the fields above, so a sync rewrites only the rows whose content changed.
     fingerprint = models.CharField(max_length=64)
     first_seen_at = models.DateTimeField()
