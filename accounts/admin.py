@@ -8,7 +8,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 
-from .exports import audit_events_csv_response
+from .exports import audit_event_table, audit_events_csv_response
 from .models import AuditEvent
 from .roles import ROLE_GROUP_NAMES
 
@@ -101,7 +101,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     def export_selected(self, request, queryset):
         """The selected events as CSV; the export is recorded like any other."""
         return audit_events_csv_response(
-            request=request, queryset=queryset, target="admin selection"
+            request=request, table=audit_event_table(queryset), target="admin selection"
         )
 
     def has_export_permission(self, request) -> bool:

@@ -1,48 +1,39 @@
-"""Streaming CSV export of audit events, audited itself with its row count.
+"""The audit log as CSV (from the audit page and the admin's selection), audited itself.
 
-Written like the failed bindings export (``ui.exports``): the same formula
-neutralising, the same byte-order mark for Excel, the same guard against a file that stops
-short without saying so, and times as the audit page shows them (local time, seconds).
+The columns are the audit page's (``AuditEventTable``), written by the shared export
+(``ui.exports``): formulas neutralised, a byte-order mark for Excel, a file that stops short
+says so, and times as the page shows them (local time, seconds).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-from django.http import StreamingHttpResponse
-from django.utils import timezone
+from django.db.models import QuerySet
+from django.http import HttpResponse
 
 from accounts.audit import audit_event_record
-from ui.exports import csv_lines, spreadsheet_safe
+from ui.list_views import sort_with_tie_breaker, table_cut, table_export_response
 
-from .tables import AUDIT_EXPORT_COLUMNS
+from .tables import AuditEventTable
 
-__all__ = ["audit_events_csv_response"]
+__all__ = ["AUDIT_TIE_BREAKER", "audit_event_table", "audit_events_csv_response"]
 
-# The audit page's format (accounts/tables.py), in the dashboard's time zone.
-_WHEN_FORMAT = "%Y-%m-%d %H:%M:%S"
-
-
-def _cell(value) -> str:
-    if hasattr(value, "tzinfo"):
-        value = timezone.localtime(value).strftime(_WHEN_FORMAT)
-    return spreadsheet_safe(value)
+# Events in the same instant stay newest first, as the log has always listed them.
+AUDIT_TIE_BREAKER = "-pk"
 
 
-def audit_events_csv_response(*, request, queryset, target: str) -> StreamingHttpResponse:
-    """Stream ``queryset`` as CSV, after recording the export and how many rows it holds."""
-    queryset = queryset.order_by("-occurred_at", "-id")
-    row_count = queryset.count()
+def audit_event_table(queryset: QuerySet) -> AuditEventTable:
+    """The audit table of ``queryset`` in its default sort (newest first), not paged."""
+    table = AuditEventTable(queryset)
+    table.data.data = sort_with_tie_breaker(table.data.data, tie_breaker=AUDIT_TIE_BREAKER)
+    return table
+
+
+def audit_events_csv_response(*, request, table: AuditEventTable, target: str) -> HttpResponse:
+    """Stream ``table`` (sorted, not paged) as CSV, after recording the export and its rows."""
+    size = table_cut(table)
     audit_event_record(
-        request=request, action="audit_export", target=target[:255], detail={"rows": row_count}
+        request=request, action="audit_export", target=target[:255], detail={"rows": size.rows}
     )
-
-    def rows() -> Iterator[list[str]]:
-        yield [header for _, header in AUDIT_EXPORT_COLUMNS]
-        # Capped at the counted rows, so the recorded row count is what was handed out.
-        for event in queryset[:row_count].iterator():
-            yield [_cell(getattr(event, name)) for name, _ in AUDIT_EXPORT_COLUMNS]
-
-    response = StreamingHttpResponse(csv_lines(rows()), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit-events.csv"'
-    return response
+    return table_export_response(
+        table, size=size, file_format="csv", filename="audit-events.csv", title="Audit events"
+    )

@@ -5,19 +5,31 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django_tables2 import RequestConfig
 
 from accounts.audit import audit_event_record
-from ui.corrections import paginate_or_correct
+from ui.list_views import TableList
 
-from .exports import audit_events_csv_response
+from .exports import AUDIT_TIE_BREAKER, audit_events_csv_response
 from .filters import AuditEventFilterSet
 from .models import AuditEvent
 from .tables import AuditEventTable
 
-__all__ = ["audit_event_export_view", "audit_event_list_view", "permission_denied_view"]
+__all__ = [
+    "AUDIT_EVENT_LIST",
+    "audit_event_export_view",
+    "audit_event_list_view",
+    "permission_denied_view",
+]
 
-AUDIT_PAGE_SIZE = 50
+# The audit log's list page: sort, paging and export come from ui.list_views.
+AUDIT_EVENT_LIST = TableList(
+    table_class=AuditEventTable,
+    filterset_class=AuditEventFilterSet,
+    rows=AuditEvent.objects.all,
+    template="accounts/audit_event_list.html",
+    per_page=50,
+    tie_breaker=AUDIT_TIE_BREAKER,
+)
 
 
 def _filter_errors(filterset: AuditEventFilterSet) -> list[str]:
@@ -29,38 +41,31 @@ def _filter_errors(filterset: AuditEventFilterSet) -> list[str]:
 @permission_required("accounts.view_auditevent", raise_exception=True)
 def audit_event_list_view(request):
     """The audit log, filtered and paginated; bad filters and pages are said, not hidden."""
-    filterset = AuditEventFilterSet(request.GET or None, queryset=AuditEvent.objects.all())
-    table = AuditEventTable(filterset.qs.order_by("-occurred_at", "-id"))
-    RequestConfig(request, paginate=False).configure(table)
-    corrections = paginate_or_correct(table, page=request.GET.get("page"), per_page=AUDIT_PAGE_SIZE)
-    filter_errors = _filter_errors(filterset) if filterset.is_bound else []
+    listing = AUDIT_EVENT_LIST.listing(request)
     export_query = request.GET.copy()
     export_query.pop("page", None)
     context = {
-        "filterset": filterset,
-        "filter_errors": filter_errors,
-        "table": table,
-        "corrections": corrections,
+        **listing.context(),
+        "filter_errors": _filter_errors(listing.filterset),
         "export_query": export_query.urlencode(),
     }
-    return render(request, "accounts/audit_event_list.html", context)
+    return AUDIT_EVENT_LIST.response(request, context)
 
 
 @permission_required("accounts.export_auditevent", raise_exception=True)
 def audit_event_export_view(request):
-    """The filtered audit log as CSV, streamed; the export itself is audited.
+    """The filtered audit log as CSV, streamed, in the page's sort; the export is audited
+    with its row count.
 
     Filters the page would ignore are refused here (400): ignoring them would export more
     events than were asked for, and a file cannot say which filter it left out.
     """
-    filterset = AuditEventFilterSet(request.GET or None, queryset=AuditEvent.objects.all())
-    if filterset.is_bound and not filterset.is_valid():
+    filterset, table = AUDIT_EVENT_LIST.filtered_table(request)
+    if not filterset.is_valid():
         lines = "\n".join(_filter_errors(filterset))
         message = f"Not exported: these filters are not valid, correct them first.\n{lines}\n"
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
-    return audit_events_csv_response(
-        request=request, queryset=filterset.qs, target=request.GET.urlencode()
-    )
+    return audit_events_csv_response(request=request, table=table, target=request.GET.urlencode())
 
 
 def permission_denied_view(request, exception=None):

@@ -6,19 +6,17 @@ dashboard's database (filled by the scan), never from Wonder directly.
 
 from __future__ import annotations
 
-import itertools
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_tables2 import RequestConfig
 
 from accounts.audit import audit_event_record
 from customers_app.bindings.filters import FailedBindingFilterSet
@@ -35,10 +33,11 @@ from customers_app.bindings.tables import FAILED_BINDING_TABLE_KEY, FailedBindin
 from customers_app.browsing.forms import FollowUpForm
 from customers_app.column_choice import column_choice_get, column_chooser, columns_excluded
 from customers_app.models import FailedBinding
-from ui.corrections import paginate_or_correct
-from ui.exports import EXPORT_FORMATS, csv_lines, table_rows, xlsx_bytes
+from ui.exports import EXPORT_FORMATS
+from ui.list_views import TableList
 
 __all__ = [
+    "FAILED_BINDING_LIST",
     "binding_scan_progress_view",
     "binding_scan_refresh_view",
     "failed_binding_export_view",
@@ -46,29 +45,24 @@ __all__ = [
     "failed_binding_report_view",
 ]
 
-PER_PAGE = 50
 _PROGRESS_TEMPLATE = "customers_app/bindings/_partials/binding_scan_progress.html"
+
+# The report's list page: columns, sort, paging, htmx and export all come from ui.list_views.
+FAILED_BINDING_LIST = TableList(
+    table_class=FailedBindingTable,
+    filterset_class=FailedBindingFilterSet,
+    rows=failed_binding_queryset,
+    template="customers_app/bindings/failed_bindings.html",
+    fragment_template="customers_app/bindings/_partials/failed_binding_table.html",
+    fragment_target="binding-table",
+    per_page=50,
+    export_title="Failed bindings",
+)
 
 
 def _filters_for_record(request) -> dict[str, str]:
     """The query as given, trimmed: recorded with exports and in the audit trail."""
     return {key: value[:200] for key, value in request.GET.items() if value and key != "page"}
-
-
-def _filtered_table(request, *, shown) -> tuple[FailedBindingFilterSet, FailedBindingTable]:
-    """The filter set and the sorted (not yet paged) table of the ``shown`` columns.
-
-    The export builds on this table too, so it writes the columns the user sees, in order.
-    """
-    filterset = FailedBindingFilterSet(request.GET, queryset=failed_binding_queryset())
-    table = FailedBindingTable(filterset.qs, exclude=columns_excluded(FailedBindingTable, shown))
-    RequestConfig(request, paginate=False).configure(table)
-    if table.order_by:
-        # A tie-breaker on every sort: otherwise rows that tie come back in a different
-        # order per query, which skips or repeats rows from page to page.
-        queryset = table.data.data
-        table.data.data = queryset.order_by(*queryset.query.order_by, "pk")
-    return filterset, table
 
 
 def _report_url_to_return_to(request) -> str:
@@ -102,27 +96,23 @@ def failed_binding_report_view(request):
     shown, column_form = column_chooser(
         request=request, table_class=FailedBindingTable, table_key=FAILED_BINDING_TABLE_KEY
     )
-    filterset, table = _filtered_table(request, shown=shown)
-    corrections = paginate_or_correct(table, page=request.GET.get("page"), per_page=PER_PAGE)
+    listing = FAILED_BINDING_LIST.listing(
+        request, columns_excluded=columns_excluded(FailedBindingTable, shown)
+    )
     audit_event_record(
         request=request,
         action="failed_bindings.view",
-        detail={"filters": _filters_for_record(request), "rows": table.paginator.count},
+        detail={"filters": _filters_for_record(request), "rows": listing.table.paginator.count},
     )
     context = {
-        "filterset": filterset,
-        "table": table,
+        **listing.context(),
         "column_form": column_form,
-        "corrections": corrections,
         "status": status,
         "export_cap": settings.BINDING_EXPORT_MAX_ROWS,
     }
-    if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "binding-table":
-        return render(
-            request, "customers_app/bindings/_partials/failed_binding_table.html", context
-        )
-    context["summary"] = failed_binding_summary(status=status)
-    return render(request, "customers_app/bindings/failed_bindings.html", context)
+    return FAILED_BINDING_LIST.response(
+        request, context, page_context=lambda: {"summary": failed_binding_summary(status=status)}
+    )
 
 
 @require_GET
@@ -226,43 +216,25 @@ def failed_binding_export_view(request):
     shown = column_choice_get(
         user=request.user, table_class=FailedBindingTable, table_key=FAILED_BINDING_TABLE_KEY
     )
-    _filterset, table = _filtered_table(request, shown=shown)
-    cap = settings.BINDING_EXPORT_MAX_ROWS
-    matching = table.data.data.count()
-    truncated = matching > cap
-    if truncated:
-        table.data.data = table.data.data[:cap]
-    row_count = min(matching, cap)
+    table, size = FAILED_BINDING_LIST.export_table(
+        request,
+        columns_excluded=columns_excluded(FailedBindingTable, shown),
+        cap=settings.BINDING_EXPORT_MAX_ROWS,
+    )
     filters = _filters_for_record(request)
     binding_export_record(
         user=request.user,
         file_format=file_format,
         filters=filters,
-        row_count=row_count,
-        truncated=truncated,
+        row_count=size.rows,
+        truncated=size.truncated,
     )
     audit_event_record(
         request=request,
         action="failed_bindings.export",
-        detail={"format": file_format, "filters": filters, "rows": row_count},
+        detail={"format": file_format, "filters": filters, "rows": size.rows},
     )
     filename = f"failed-bindings-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
-    rows = table_rows(table)
-    if truncated:
-        notice = (
-            f"Export stopped at {row_count:,} of {matching:,} rows: "
-            "narrow the filters for the rest."
-        )
-        rows = itertools.chain(rows, [[notice]])
-    if file_format == "csv":
-        response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            xlsx_bytes(rows, title="Failed bindings"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if truncated:
-        # Said in a header (and on the page's export link) so nobody mistakes it for everything.
-        response["X-Export-Truncated"] = f"{row_count} of {matching} rows"
-    return response
+    return FAILED_BINDING_LIST.export_response(
+        table, size=size, file_format=file_format, filename=filename
+    )

@@ -5,7 +5,6 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -17,6 +16,7 @@ from customers_app.browsing.rendered_tables import customer_table_html
 from customers_app.browsing.tables import CUSTOMER_TABLE_KEY, CustomerTable
 from customers_app.browsing.upstream_errors import describe_upstream_error
 from customers_app.column_choice import column_choice_save, column_chooser, table_choosable
+from ui.list_views import htmx_fragment_wanted, page_or_fragment_response
 from wonder import WonderError, WonderNotFound
 
 __all__ = [
@@ -27,14 +27,6 @@ __all__ = [
 ]
 
 _UPSTREAM_FAILURES = (WonderError, ImproperlyConfigured)
-
-
-def _is_htmx_fragment_request(request) -> bool:
-    # htmx restoring history after a cache miss wants the whole page, not the fragment.
-    return (
-        request.headers.get("HX-Request") == "true"
-        and request.headers.get("HX-History-Restore-Request") != "true"
-    )
 
 
 @permission_required("customers_app.view_customers", raise_exception=True)
@@ -61,15 +53,14 @@ def customer_list_view(request):
             else "",
             column_form=column_form,
         )
-    template = (
-        "customers_app/browsing/_partials/customer_results.html"
-        if _is_htmx_fragment_request(request)
-        else "customers_app/browsing/customer_list.html"
+    return page_or_fragment_response(
+        request,
+        fragment=htmx_fragment_wanted(request),
+        template="customers_app/browsing/customer_list.html",
+        fragment_template="customers_app/browsing/_partials/customer_results.html",
+        context=context,
+        status=status,
     )
-    response = render(request, template, context, status=status)
-    # The same URL answers a fragment or a page: caches and the back button must tell apart.
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @permission_required("customers_app.view_customers", raise_exception=True)

@@ -100,6 +100,8 @@ def test_the_export_is_csv_of_the_filtered_events_and_is_recorded_with_its_row_c
     }
     assert {row[0] for row in rows[1:]} == shown
     assert "+00:00" not in content
+    # The recorded outcome code (what scripts match on), and an empty cell for no address.
+    assert {(row[4], row[5]) for row in rows[1:]} == {("success", "")}
     export = AuditEvent.objects.get(action="audit_export")
     assert export.detail == {"rows": 2}
     assert export.username == "admin1"
