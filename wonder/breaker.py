@@ -24,10 +24,13 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from .errors import WonderCircuitOpen, WonderError, WonderUnavailable
+from .shared_cache import cache_attempt
 
 __all__ = ["BreakerConfig", "CircuitBreaker", "CircuitState", "SharedStore"]
 
 logger = logging.getLogger("wonder.breaker")
+# What an unreadable store reads as, told apart from a store that holds nothing.
+_UNREADABLE = object()
 
 T = TypeVar("T")
 
@@ -84,9 +87,13 @@ class CircuitBreaker:
 
     def state(self) -> CircuitState:
         """The circuit as every app server sees it now."""
-        try:
-            open_until = self.store.get(self._open_until_key)
-        except Exception:  # noqa: BLE001 - the store being down is reported, not raised
+        open_until = cache_attempt(
+            lambda: self.store.get(self._open_until_key),
+            fallback=_UNREADABLE,
+            doing=f"reading circuit {self.config.name}",
+        )
+        if open_until is _UNREADABLE:
+            # The store being down is reported, not raised.
             return CircuitState.UNKNOWN
         if open_until is None:
             return CircuitState.CLOSED
@@ -98,10 +105,12 @@ class CircuitBreaker:
         For callers that wait on another's call (single-flight): once the circuit opens,
         that call's answer is not worth waiting for.
         """
-        try:
-            open_until = self.store.get(self._open_until_key)
-        except Exception:  # noqa: BLE001 - unknown state: not a reason to stop waiting
-            return None
+        # Unknown state (store down, read as None): not a reason to stop waiting.
+        open_until = cache_attempt(
+            lambda: self.store.get(self._open_until_key),
+            fallback=None,
+            doing=f"reading circuit {self.config.name}",
+        )
         if open_until is None or self._clock() >= open_until:
             return None
         return _circuit_open(open_until - self._clock())
@@ -128,24 +137,32 @@ class CircuitBreaker:
         return result
 
     def _admit(self) -> bool:
-        """Raise ``WonderCircuitOpen`` while open; True when this call is the half-open trial."""
-        try:
-            open_until = self.store.get(self._open_until_key)
-            if open_until is None:
-                return False
-            now = self._clock()
-            if now < open_until:
-                raise _circuit_open(open_until - now)
-            if self.store.add(self._trial_key, 1, self.config.trial_timeout_seconds):
-                logger.info("circuit %s half-open: this call is the trial", self.config.name)
-                return True
-        except WonderCircuitOpen:
-            raise
-        except Exception:  # noqa: BLE001
-            # Without the shared store nobody can know the state; calling Wonder is the
-            # honest fallback (each call still has its own timeouts and budget).
-            logger.warning("circuit %s: store unreadable, letting the call through", exc_info=True)
+        """Raise ``WonderCircuitOpen`` while open; True when this call is the half-open trial.
+
+        Without the shared store nobody can know the state; calling Wonder is the honest
+        fallback (each call still has its own timeouts and budget): an unreadable store
+        reads as closed, and a trial slot it cannot take lets the call through (not as the trial).
+        """
+        open_until = cache_attempt(
+            lambda: self.store.get(self._open_until_key),
+            fallback=None,
+            doing=f"reading circuit {self.config.name}",
+        )
+        if open_until is None:
             return False
+        now = self._clock()
+        if now < open_until:
+            raise _circuit_open(open_until - now)
+        is_trial = cache_attempt(
+            lambda: self.store.add(self._trial_key, 1, self.config.trial_timeout_seconds),
+            fallback=_UNREADABLE,
+            doing=f"taking circuit {self.config.name}'s trial slot",
+        )
+        if is_trial is _UNREADABLE:
+            return False
+        if is_trial:
+            logger.info("circuit %s half-open: this call is the trial", self.config.name)
+            return True
         raise WonderCircuitOpen(
             "Wonder failed repeatedly; another request is testing whether it is back.",
             retry_in_seconds=self.config.trial_timeout_seconds,
@@ -181,10 +198,8 @@ class CircuitBreaker:
         )
 
     def _safely(self, operation: Callable[[], Any]) -> None:
-        try:
-            operation()
-        except Exception:  # noqa: BLE001 - a store outage must not turn into a failed page
-            logger.warning("circuit %s: store write failed", self.config.name, exc_info=True)
+        # A store outage must not turn into a failed page.
+        cache_attempt(operation, fallback=None, doing=f"writing circuit {self.config.name}")
 
 
 def _circuit_open(retry_in_seconds: float) -> WonderCircuitOpen:

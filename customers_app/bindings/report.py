@@ -27,6 +27,7 @@ from customers_app.models import (
     ScanStatus,
 )
 from wonder.records import mask_card_number
+from wonder.shared_cache import cache_attempt
 
 __all__ = [
     "BarChart",
@@ -157,16 +158,14 @@ def _per_scan_cached(*, name: str, scan: ScanRun | None, compute):
     # pk and timestamps: a test database may hand the same pk to another scan.
     stamps = f"{scan.started_at.timestamp()}:{scan.finished_at.timestamp()}"
     key = f"failed_bindings:{name}:{scan.pk}:{stamps}"
-    try:
-        value = cache.get(key)
-    except Exception:  # noqa: BLE001 (any cache failure: compute instead)
-        return compute()
+    value = cache_attempt(lambda: cache.get(key), fallback=None, doing=f"reading {key}")
     if value is None:
         value = compute()
-        try:
-            cache.set(key, value, _PER_SCAN_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001, S110 (the page works without it)
-            pass
+        cache_attempt(
+            lambda: cache.set(key, value, _PER_SCAN_CACHE_SECONDS),
+            fallback=None,
+            doing=f"writing {key}",
+        )
     return value
 
 

@@ -9,8 +9,6 @@ are the columns shown. Anything else that changes the table's HTML must join the
 
 from __future__ import annotations
 
-import logging
-
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -18,10 +16,9 @@ from django.utils.safestring import SafeString
 from customers_app.browsing.services import CustomerListing
 from customers_app.browsing.tables import CustomerTable
 from customers_app.column_choice import columns_excluded
+from wonder.shared_cache import cache_attempt
 
 __all__ = ["customer_table_html"]
-
-logger = logging.getLogger(__name__)
 
 # Bump when the table's markup changes, so a shared cache does not serve the old one.
 _VERSION = 2
@@ -42,19 +39,14 @@ def customer_table_html(*, request, listing: CustomerListing, shown: tuple[str, 
     A cache that fails (Redis down) costs a rendering, not the page.
     """
     key = _key(listing, shown)
-    try:
-        html = cache.get(key)
-    except Exception:  # noqa: BLE001 - any backend error
-        logger.warning("cache read failed for %s", key, exc_info=True)
-        html = None
+    html = cache_attempt(lambda: cache.get(key), fallback=None, doing=f"reading {key}")
     if html is not None:
         return SafeString(html)
     table = CustomerTable(listing.customers, exclude=columns_excluded(CustomerTable, shown))
     # What {% render_table %} does for a table without TemplateColumns.
     table.before_render(request)
     html = render_to_string(table.template_name, {"table": table}, request=request)
-    try:
-        cache.set(key, str(html), _SECONDS)
-    except Exception:  # noqa: BLE001
-        logger.warning("cache write failed for %s", key, exc_info=True)
+    cache_attempt(
+        lambda: cache.set(key, str(html), _SECONDS), fallback=None, doing=f"writing {key}"
+    )
     return SafeString(html)

@@ -26,6 +26,7 @@ from wonder import (
 )
 from wonder.factory import wonder_breaker, wonder_client
 from wonder.records import LINKED_SOURCE_TYPES
+from wonder.shared_cache import cache_attempt
 
 __all__ = [
     "DEFAULT_PAGE_SIZE",
@@ -66,19 +67,12 @@ def _page_cache_key(*, linked_source_type: str | None, offset: int, limit: int) 
 
 
 def _cache_get(key: str):
-    # A cache outage must cost speed, not the page: fall through to Wonder.
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001 - any backend error (Redis down, bad pickle)
-        logger.warning("cache read failed for %s", key, exc_info=True)
-        return None
+    # A cache outage falls through to Wonder (wonder.shared_cache).
+    return cache_attempt(lambda: cache.get(key), fallback=None, doing=f"reading {key}")
 
 
 def _cache_set(key: str, value, timeout: int) -> None:
-    try:
-        cache.set(key, value, timeout)
-    except Exception:  # noqa: BLE001
-        logger.warning("cache write failed for %s", key, exc_info=True)
+    cache_attempt(lambda: cache.set(key, value, timeout), fallback=None, doing=f"writing {key}")
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
+from wonder.shared_cache import cache_attempt
+
 __all__ = ["single_flight_run"]
 
 logger = logging.getLogger(__name__)
@@ -119,33 +121,24 @@ def _wait(
     return None
 
 
-# Cache operations that degrade instead of raising when the cache is down.
+# Cache operations that degrade instead of raising when the cache is down (each fallback
+# chosen here; the rule itself is wonder.shared_cache).
 
 
 def _add(key: str, value: str, timeout: int) -> bool:
-    try:
-        return cache.add(key, value, timeout)
-    except Exception:  # noqa: BLE001 - no shared lock possible: behave as the producer
-        logger.warning("single-flight: cache unavailable, fetching directly", exc_info=True)
-        return True
+    # No shared lock possible: behave as the producer, i.e. fetch directly.
+    return cache_attempt(
+        lambda: cache.add(key, value, timeout), fallback=True, doing=f"locking {key}"
+    )
 
 
 def _get_many(keys: list[str]) -> dict:
-    try:
-        return cache.get_many(keys)
-    except Exception:  # noqa: BLE001
-        return {}
+    return cache_attempt(lambda: cache.get_many(keys), fallback={}, doing="polling for a result")
 
 
 def _set(key: str, value, timeout: int) -> None:
-    try:
-        cache.set(key, value, timeout)
-    except Exception:  # noqa: BLE001
-        logger.warning("single-flight: could not share an error", exc_info=True)
+    cache_attempt(lambda: cache.set(key, value, timeout), fallback=None, doing=f"sharing {key}")
 
 
 def _delete(key: str) -> None:
-    try:
-        cache.delete(key)
-    except Exception:  # noqa: BLE001
-        logger.warning("single-flight: could not release %s", key, exc_info=True)
+    cache_attempt(lambda: cache.delete(key), fallback=None, doing=f"releasing {key}")
