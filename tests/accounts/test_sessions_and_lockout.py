@@ -22,6 +22,7 @@ def _login(client, username, password, ip="10.0.0.1"):
 
 
 def test_login_and_a_failed_login_are_both_audited(client, role_users):
+    assert b"Log in" in client.get("/accounts/login/").content
     assert _login(client, "support1", "wrong-password-1").status_code == 200
     response = _login(client, "support1", PASSWORD)
     assert response.status_code == 302

@@ -33,6 +33,7 @@ def test_store_filter_shows_only_store_customers(agent_browser, live_sandbox):
     assert all(escape(store["reference_number"]) in html for store in stores)
     assert not any(escape(user["reference_number"]) in html for user in users)
     assert 'value="Store" selected' in html
+    assert "Sandbox data" in html
 
 
 def test_filter_page_and_size_reach_wonder_as_query_parameters(agent_browser, point_at):
@@ -75,11 +76,14 @@ def test_page_size_is_one_offered_or_corrected(agent_browser, live_sandbox, aske
         {"page": "99999999999999999999"},
         {"linked_source_type": "<script>x</script>"},
         {"linked_source_type": ["User", "Store"]},
+        {"linked_source_type": "Nope", "page_size": "9999", "page": "-3"},
     ],
 )
 def test_hostile_query_parameters_are_corrected_never_a_500(agent_browser, live_sandbox, query):
     response = agent_browser.get("/customers/", query)
     assert response.status_code == 200
+    # Corrected before Wonder is asked: one call, for the page that is shown.
+    assert live_sandbox.request_count() == 1
     assert "<script>x</script>" not in response.content.decode()
 
 
