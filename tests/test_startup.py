@@ -1,26 +1,13 @@
 """Start-up configuration errors are clear messages, not tracebacks on the first page view."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.processes import manage
 
 
-def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("WONDER_")}
-    environment.update(env)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def run_manage(*args: str, **env: str):
+    # Without the developer's own Wonder settings: each test says which it sets.
+    return manage(*args, without=("WONDER_",), **env)
 
 
 def test_real_app_id_without_a_key_stops_start_up_naming_the_setting(tmp_path):
@@ -61,19 +48,13 @@ def test_sandbox_mode_starts_without_keys_so_make_run_can_create_them(tmp_path):
     assert result.returncode == 0, result.stderr
 
 
-@pytest.mark.parametrize("env", [{"DEBUG": "false"}, {"DEBUG": "maybe"}])
-def test_missing_secret_key_or_garbled_debug_is_refused(tmp_path, env):
-    environment = {"DASHBOARD_VAR_DIR": str(tmp_path), **env}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={k: v for k, v in os.environ.items() if k != "SECRET_KEY"} | environment,
-        timeout=60,
-    )
+@pytest.mark.parametrize(
+    ("debug", "message"), [("false", "SECRET_KEY"), ("maybe", "DEBUG must be true or false")]
+)
+def test_missing_secret_key_or_garbled_debug_is_refused(tmp_path, debug, message):
+    result = manage("check", without=("SECRET_KEY",), DEBUG=debug, DASHBOARD_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr or "DEBUG must be true or false" in result.stderr
+    assert message in result.stderr
 
 
 def test_dev_keys_command_creates_a_pair_the_dashboard_can_load(tmp_path):
@@ -85,14 +66,13 @@ def test_dev_keys_command_creates_a_pair_the_dashboard_can_load(tmp_path):
 
 def test_a_fresh_clone_without_var_migrates_into_a_new_var_folder(tmp_path):
     var_dir = tmp_path / "var"  # git-ignored: a fresh clone has no var/ folder
-    environment = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    result = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput"],
-        cwd=ROOT,
-        env={**environment, "DEBUG": "true", "DASHBOARD_VAR_DIR": str(var_dir)},
-        capture_output=True,
-        text=True,
+    result = manage(
+        "migrate",
+        "--noinput",
+        without=("DATABASE_URL", "REDIS_URL"),
         timeout=120,
+        DEBUG="true",
+        DASHBOARD_VAR_DIR=str(var_dir),
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (var_dir / "dashboard.sqlite3").is_file()

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.django_db
+from tests.processes import PROJECT_ROOT, manage
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.django_db
 
 
 def test_csp_is_strict(client):
@@ -84,21 +80,9 @@ def test_no_template_has_inline_script_handlers_or_styles():
     assert offenders == []
 
 
-def _manage(*args, **env_overrides) -> subprocess.CompletedProcess:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("SECURE_", "SESSION_", "CSRF_", "DEBUG"))
-    }
-    env.update(env_overrides)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def _manage(*args, **env_overrides):
+    # Without the developer's own security settings: the production defaults are checked.
+    return manage(*args, without=("SECURE_", "SESSION_", "CSRF_", "DEBUG"), **env_overrides)
 
 
 def test_check_deploy_is_clean_with_production_settings():

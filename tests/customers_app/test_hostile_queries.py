@@ -15,7 +15,7 @@ from customers_app.bindings.report import failed_binding_queryset
 from customers_app.bindings.views import FAILED_BINDING_LIST
 from customers_app.models import BindingExport, FailedBinding
 
-from .bindings.test_binding_views import EXPORT, REPORT
+from .bindings.pages import EXPORT, REPORT
 
 pytestmark = pytest.mark.django_db
 

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from tests.processes import python_in_new_process
+
 pytestmark = pytest.mark.django_db
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Ports nothing listens on: connecting is refused at once.
 UNREACHABLE_POSTGRES = "postgres://postgres@127.0.0.1:9/nowhere"
 UNREACHABLE_REDIS = "redis://127.0.0.1:9/0"
@@ -62,22 +59,13 @@ def _readyz_in_a_fresh_process(**environment: str) -> tuple[int, dict]:
         "r = Client().get('/readyz');"
         "print(r.status_code, r.content.decode())"
     )
-    env = {
-        **os.environ,
+    settings = {
         "DJANGO_SETTINGS_MODULE": "dashboard.settings",
         "SECRET_KEY": "tests-only-secret-key-not-for-any-deployment",
         "ALLOWED_HOSTS": "testserver",
         "DATABASE_CONNECT_TIMEOUT": "2",
-        **environment,
     }
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    done = python_in_new_process("-c", script, **{**settings, **environment})
     status, _, body = done.stdout.strip().partition(" ")
     assert status, done.stderr
     return int(status), json.loads(body)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from customers_app.bindings.tables import FailedBindingTable
 from customers_app.models import FailedBinding, ScanRun
 
-from .test_binding_views import EXPORT, REPORT, _csv
+from .pages import EXPORT, REPORT, csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_every_optional_column_shows_and_exports_even_with_empty_dates(finance, 
         assert f">{header}<" in table_html
     assert "<td>—</td>" in table_html
 
-    rows = _csv(finance.get(EXPORT, {"export": "csv"}))
+    rows = csv_rows(finance.get(EXPORT, {"export": "csv"}))
     header, body = rows[0], rows[1:]
     assert "Resolved" in header and "Follow-up at" in header
     assert len(body) == current
@@ -72,7 +72,7 @@ def test_exports_write_dates_as_the_page_shows_them_in_local_time(finance, scann
     shown = "2026-11-24 09:06"
     assert shown in finance.get(REPORT, query).content.decode()
 
-    rows = _csv(finance.get(EXPORT, {"export": "csv", **query}))
+    rows = csv_rows(finance.get(EXPORT, {"export": "csv", **query}))
     header, row = rows[0], rows[1]
     assert row[header.index("First seen")] == shown
     assert row[header.index("Follow-up at")] == shown
@@ -94,7 +94,7 @@ def test_a_date_outside_what_a_datetime_holds_is_reported_and_ignored(finance, s
 
     export = finance.get(EXPORT, {"export": "csv", "first_seen_min": date})
     assert export.status_code == 200
-    assert len(_csv(export)) == 1 + current
+    assert len(csv_rows(export)) == 1 + current
 
 
 def test_a_reversed_first_seen_range_is_reported_not_silently_empty(finance, scanned):

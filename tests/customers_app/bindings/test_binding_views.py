@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 import openpyxl
@@ -19,21 +18,15 @@ from customers_app.models import (
 )
 from wonder_sandbox.hostile import HOSTILE_INDICES
 
-pytestmark = pytest.mark.django_db
+from .pages import EXPORT, REPORT, csv_rows, followup_url
 
-REPORT = "/customers/failed-bindings/"
-EXPORT = "/customers/failed-bindings/export/"
+pytestmark = pytest.mark.django_db
 
 
 def _user(name: str, *codenames: str):
     user = get_user_model().objects.create_user(name, password="a-long-test-password")
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     return user
-
-
-def _csv(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 @pytest.mark.parametrize(
@@ -52,11 +45,10 @@ def test_each_view_needs_its_permission(client, url, codename, settings):
     assert client.get(url).status_code == 200
 
 
-def test_refresh_and_follow_up_need_their_permissions(client, scanned):
+def test_refresh_and_follow_up_need_their_permissions(client, binding):
     client.force_login(_user("viewer", "view_failed_bindings"))
     assert client.post("/customers/failed-bindings/scan/").status_code == 403
-    binding = FailedBinding.objects.first()
-    url = f"/customers/failed-bindings/{binding.pk}/follow-up/"
+    url = followup_url(binding)
     assert client.post(url, {"status": "contacted"}).status_code == 403
     assert ScanRun.objects.count() == 1
 
@@ -145,9 +137,8 @@ def test_error_code_notes_show_beside_failures(finance, scanned):
     assert "The card had too little money." in html and "Ask for another card." in html
 
 
-def test_follow_up_is_saved_with_who_and_when(finance, scanned):
-    binding = FailedBinding.objects.first()
-    url = f"/customers/failed-bindings/{binding.pk}/follow-up/"
+def test_follow_up_is_saved_with_who_and_when(finance, binding):
+    url = followup_url(binding)
     response = finance.post(url, {"status": "contacted", "note": "Called, will add a new card"})
     assert response.status_code == 302
     binding.refresh_from_db()
@@ -161,9 +152,8 @@ def test_follow_up_is_saved_with_who_and_when(finance, scanned):
     assert "1 matching bindings" in listing
 
 
-def test_a_bad_follow_up_is_refused_with_a_message(finance, scanned):
-    binding = FailedBinding.objects.first()
-    url = f"/customers/failed-bindings/{binding.pk}/follow-up/"
+def test_a_bad_follow_up_is_refused_with_a_message(finance, binding):
+    url = followup_url(binding)
     response = finance.post(url, {"status": "bribed", "note": "x" * 3000})
     assert response.status_code == 400
     assert "Select a valid choice" in response.content.decode()
@@ -172,7 +162,7 @@ def test_a_bad_follow_up_is_refused_with_a_message(finance, scanned):
 
 def test_csv_export_has_visible_columns_masked_cards_and_is_recorded(finance, scanned):
     response = finance.get(EXPORT, {"export": "csv", "token_type": "CreditCard"})
-    rows = _csv(response)
+    rows = csv_rows(response)
     header, body = rows[0], rows[1:]
     assert header[:3] == ["Reference number", "Name", "Email"]
     assert "Follow up" not in header
@@ -190,7 +180,7 @@ def test_exports_neutralise_spreadsheet_formulas(finance, scanned):
     FailedBinding.objects.filter(pk=FailedBinding.objects.first().pk).update(
         name='=HYPERLINK("http://evil","x")', email="+cmd|' /C calc'!A0", phone="@SUM(1)"
     )
-    rows = _csv(finance.get(EXPORT, {"export": "csv", "q": "HYPERLINK"}))
+    rows = csv_rows(finance.get(EXPORT, {"export": "csv", "q": "HYPERLINK"}))
     header, row = rows[0], rows[1]
     assert row[header.index("Name")] == '\'=HYPERLINK("http://evil","x")'
     assert row[header.index("Email")].startswith("'+")
@@ -206,13 +196,13 @@ def test_an_xlsx_export_carries_what_csv_does_header_bold_and_frozen(finance, sc
     FailedBinding.objects.filter(pk=FailedBinding.objects.first().pk).update(
         name="Chan\x07 Tai Man", error_message="Do not honour\x0b"
     )
-    csv_rows = _csv(finance.get(EXPORT, {"export": "csv"}))
+    from_csv = csv_rows(finance.get(EXPORT, {"export": "csv"}))
     response = finance.get(EXPORT, {"export": "xlsx"})
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     xlsx_rows = [[cell.value or "" for cell in row] for row in sheet.iter_rows()]
     strip = str.maketrans("", "", "\x07\x0b")
-    assert xlsx_rows == [[value.translate(strip) for value in row] for row in csv_rows]
+    assert xlsx_rows == [[value.translate(strip) for value in row] for row in from_csv]
     assert "Chan Tai Man" in {value for row in xlsx_rows for value in row}
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
     assert BindingExport.objects.filter(file_format="xlsx").exists()
@@ -221,7 +211,7 @@ def test_an_xlsx_export_carries_what_csv_does_header_bold_and_frozen(finance, sc
 def test_export_is_capped_with_a_clear_message(finance, scanned, settings):
     settings.BINDING_EXPORT_MAX_ROWS = 5
     response = finance.get(EXPORT, {"export": "csv"})
-    rows = _csv(response)
+    rows = csv_rows(response)
     assert len(rows) == 1 + 5 + 1
     assert rows[-1][0].startswith("Export stopped at 5 of")
     assert BindingExport.objects.get().truncated
@@ -250,10 +240,10 @@ def test_each_user_picks_the_report_columns_and_the_export_follows_them(finance,
     assert "Reference number" in table_html and "Error code" in table_html
     assert ">Email<" not in table_html
     # The export writes exactly the visible columns, in the table's order.
-    header = _csv(finance.get(EXPORT, {"export": "csv"}))[0]
+    header = csv_rows(finance.get(EXPORT, {"export": "csv"}))[0]
     assert header == ["Reference number", "State", "Error code"]
 
 
 def test_a_new_user_sees_the_default_report_columns(finance, scanned):
-    header = _csv(finance.get(EXPORT, {"export": "csv"}))[0]
+    header = csv_rows(finance.get(EXPORT, {"export": "csv"}))[0]
     assert "Email" in header and "Follow-up note" not in header

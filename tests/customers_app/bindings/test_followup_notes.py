@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import importlib
 import io
 
@@ -12,10 +11,10 @@ from django.apps import apps
 
 from customers_app.models import FailedBinding, FollowUpChange
 
+from .pages import EXPORT, REPORT, csv_rows, followup_url
+
 pytestmark = pytest.mark.django_db
 
-REPORT = "/customers/failed-bindings/"
-EXPORT = "/customers/failed-bindings/export/"
 CARD = "4000056655665556"
 MASKED = "400005******5556"
 
@@ -48,9 +47,8 @@ def _show_the_note_column(finance) -> None:
         "4000\r\n0566\r\n5566\r\n5556",
     ],
 )
-def test_a_card_number_in_a_note_is_masked_when_saved(finance, scanned, typed):
-    binding = FailedBinding.objects.first()
-    url = f"/customers/failed-bindings/{binding.pk}/follow-up/"
+def test_a_card_number_in_a_note_is_masked_when_saved(finance, binding, typed):
+    url = followup_url(binding)
     response = finance.post(url, {"status": "contacted", "note": typed}, follow=True)
     assert "A card number in the note was masked" in response.content.decode()
     binding.refresh_from_db()
@@ -71,9 +69,8 @@ def test_a_card_number_in_a_note_is_masked_when_saved(finance, scanned, typed):
         assert CARD not in text and typed not in text and "0566 5566" not in text
 
 
-def test_a_note_without_a_card_number_is_kept_as_typed(finance, scanned):
-    binding = FailedBinding.objects.first()
-    url = f"/customers/failed-bindings/{binding.pk}/follow-up/"
+def test_a_note_without_a_card_number_is_kept_as_typed(finance, binding):
+    url = followup_url(binding)
     note = "Called +852 6589 8353 on 2026-11-24, ref 123456789012; card 411111******1111"
     response = finance.post(url, {"status": "contacted", "note": note}, follow=True)
     assert "was masked" not in response.content.decode()
@@ -81,13 +78,11 @@ def test_a_note_without_a_card_number_is_kept_as_typed(finance, scanned):
     assert binding.followup_note == note
 
 
-def test_the_export_writes_the_masked_note(finance, scanned):
-    binding = FailedBinding.objects.first()
-    url = f"/customers/failed-bindings/{binding.pk}/follow-up/"
+def test_the_export_writes_the_masked_note(finance, binding):
+    url = followup_url(binding)
     finance.post(url, {"status": "contacted", "note": f"Customer read out {CARD}"})
     _show_the_note_column(finance)
-    text = b"".join(finance.get(EXPORT, {"export": "csv"}).streaming_content).decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = csv_rows(finance.get(EXPORT, {"export": "csv"}))
     assert rows[0] == ["Reference number", "Follow-up note"]
     assert [binding.reference_number, f"Customer read out {MASKED}"] in rows
 

@@ -10,9 +10,9 @@ import pytest
 
 from customers_app.models import FailedBinding, FollowUpChange
 
-pytestmark = pytest.mark.django_db
+from .pages import REPORT
 
-REPORT = "/customers/failed-bindings/"
+pytestmark = pytest.mark.django_db
 
 
 def _followup_links(html: str) -> list[str]:
