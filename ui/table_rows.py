@@ -1,5 +1,14 @@
 """Body rows of a django-tables2 table rendered in one pass, for tables on the hot path.
 
+Used by one table: the customer list (``customers_app.browsing.tables.CustomerTable``, with
+``ui/_partials/one_pass_table.html``), whose page is the one agents open all day and whose
+rows come from Wonder, unpaginated (one upstream page), a cold 100-row page about 4x cheaper
+than stock django-tables2 with ``ui.fast_html`` and the cached rendering
+(``customers_app.browsing.rendered_tables``). The report and the audit log keep the stock
+rows (with the lean ``<td>`` of ``ui/_partials/table.html`` on the report): they page in the
+database and use what the lean rows do not support. When it can go, and the rest of the
+speed work: bench/README.md, "Where the speed work lives".
+
 django-tables2 renders each cell through ``BoundRow.get_cell``: it looks the column up by
 name (a scan of every column), builds a fresh ``Accessor`` and the full set of optional
 render arguments, then the template loops over cells. For the customer list that cost

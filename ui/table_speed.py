@@ -1,11 +1,23 @@
-"""Make django-tables2 cheaper per cell, installed once at start-up.
+"""Make django-tables2 cheaper per cell, installed once at start-up (``ui.apps``).
 
-django-tables2 asks ``inspect.signature`` which arguments a column's ``render`` accepts,
-once for every cell it renders: 800 times for a 100-row, 8-column page, about a third of the
-page's own time (bench/README.md has the profile). A function's signature never changes,
-so the answer is remembered per function. Bound methods are remembered by their function:
-the table copies its columns for every request, and keying on the bound method would keep
-each copy alive in the cache.
+django-tables2 asks ``inspect.signature`` which arguments a column's ``render`` (on a page)
+or ``value`` (in an export) accepts, once for every cell it renders. A function's signature
+never changes, so the answer is remembered per function. Bound methods are remembered by
+their function: the table copies its columns for every request, and keying on the bound
+method would keep each copy alive in the cache.
+
+Who still pays that cost, and so gains from this: every table drawn with django-tables2's
+own rows, i.e. the failed bindings report (50 rows x up to 20 columns a page) and the audit
+log (50 x 7), and every export (``ui.exports.table_rows``: up to 50,000 rows x 20 columns).
+The customer list no longer does: its rows come from ``ui.table_rows`` (one pass, no
+per-cell signature), and it was that table's profile, 800 calls and a third of a 100-row
+page's time, that first showed the cost. Which table uses which speed-up, why, and when
+each can go: bench/README.md, "Where the speed work lives".
+
+When it can go: when django-tables2 remembers signatures itself, or when no table on a hot
+path (report, audit log, exports) renders through ``BoundRow`` any more. Measure with
+``python -m bench.instructions report-50k-first`` with and without the install in
+``ui.apps``.
 """
 
 from __future__ import annotations
