@@ -337,5 +337,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's defaults give these loggers handlers of their own, without the filters
+        # (runserver's request lines carry the query string): emptied, so every line goes
+        # through the one filtered handler above.
+        "django": {"handlers": [], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }
