@@ -73,6 +73,9 @@ class ProductionServer:
     redis_url: str
     cache_key_prefix: str
     other_session_cookies: tuple[dict[str, str], ...] = ()
+    # The environment it runs in: another process (a scan, a worker) given it shares its
+    # database and settings.
+    environment: dict[str, str] | None = None
 
     def session(self, agent: int = 0) -> requests.Session:
         """An HTTP session logged in as the agent (``agent`` > 0: one of the others)."""
@@ -88,6 +91,9 @@ class ProductionServer:
     def forget_cache(self) -> None:
         """Delete this run's keys from the shared Redis (nothing else's)."""
         import redis
+
+        if not self.redis_url:
+            return
 
         client = redis.Redis.from_url(self.redis_url)
         for key in client.scan_iter(match=f"{self.cache_key_prefix}:*", count=500):
@@ -191,6 +197,7 @@ def _start_gunicorn(env: dict, cookies: list[dict], log_path: Path) -> Productio
         redis_url=env["REDIS_URL"],
         cache_key_prefix=env["CACHE_KEY_PREFIX"],
         other_session_cookies=tuple(cookies[1:]),
+        environment=env,
     )
 
 
