@@ -1,4 +1,5 @@
-"""The audit log in the Django admin: read-only, filterable, exportable as CSV."""
+"""The Django admin: users (one role each; superuser status and single permissions for
+superusers only, every grant audited) and the audit log (read-only, exportable as CSV)."""
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -8,11 +9,19 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 
+from .audit import audit_event_record
 from .exports import audit_event_table, audit_events_csv_response
 from .models import AuditEvent
 from .roles import ROLE_GROUP_NAMES
 
-__all__ = ["AuditEventAdmin", "AuditEventChangeList", "OneRoleUserAdmin", "OneRoleUserChangeForm"]
+__all__ = [
+    "AUDITED_GRANT_FIELDS",
+    "SUPERUSER_ONLY_FIELDS",
+    "AuditEventAdmin",
+    "AuditEventChangeList",
+    "OneRoleUserAdmin",
+    "OneRoleUserChangeForm",
+]
 
 
 class OneRoleUserChangeForm(UserChangeForm):
@@ -39,11 +48,62 @@ User = get_user_model()
 admin.site.unregister(User)
 
 
+# What makes a user more powerful than their role: only a superuser may change these, and
+# every change is audited. Single permissions would side-step the one-role rule, and a
+# superuser holds every permission there is.
+SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
+AUDITED_GRANT_FIELDS = ("is_superuser", "is_staff", "is_active", "user_permissions", "groups")
+
+
 @admin.register(User)
 class OneRoleUserAdmin(UserAdmin):
-    """Django's user admin with ``OneRoleUserChangeForm``."""
+    """Django's user admin with ``OneRoleUserChangeForm``; superuser status and single
+    permissions are for superusers only, and every grant is audited."""
 
     form = OneRoleUserChangeForm
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Read-only fields are not part of the form: a forged POST cannot set them either.
+            readonly += [name for name in SUPERUSER_ONLY_FIELDS if name not in readonly]
+        return readonly
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # Changing a superuser (their password, say) is as good as being one.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        changed = [name for name in AUDITED_GRANT_FIELDS if name in form.changed_data]
+        if not changed:
+            return
+        user = form.instance
+        audit_event_record(
+            request=request,
+            action="admin.user_access",
+            target=f"user:{user.get_username()}",
+            detail={
+                "changed": changed,
+                "is_superuser": user.is_superuser,
+                "is_staff": user.is_staff,
+                "is_active": user.is_active,
+                "groups": sorted(user.groups.values_list("name", flat=True)),
+                "user_permissions": sorted(
+                    f"{app_label}.{codename}"
+                    for app_label, codename in user.user_permissions.values_list(
+                        "content_type__app_label", "codename"
+                    )
+                ),
+            },
+        )
 
 
 class AuditEventChangeList(ChangeList):

@@ -7,7 +7,9 @@ value or card number passed by mistake never reaches the database or a log.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 
 from django.db import DatabaseError, transaction
 
@@ -18,6 +20,22 @@ from accounts.request_context import client_ip_address
 __all__ = ["audit_event_record"]
 
 logger = logging.getLogger("accounts.audit")
+
+# A field written bare in the log line: nothing that could end the field or the line.
+_BARE_LOG_FIELD = re.compile(r"[\w.@+/:#-]+")
+
+
+def _log_field(value: str) -> str:
+    """``value`` as one ``key=value`` field of the audit log line.
+
+    The username and the target come from the request (a login form, a URL). Written as they
+    came, "x outcome=success user=admin1" would add fields, and a newline a whole line of
+    the sender's choosing. Anything but a plain word is written as a JSON string, its
+    quotes, spaces and control characters escaped.
+    """
+    if _BARE_LOG_FIELD.fullmatch(value):
+        return value
+    return json.dumps(value, ensure_ascii=False)
 
 
 def audit_event_record(
@@ -43,11 +61,11 @@ def audit_event_record(
     safe_detail = redact_value(detail or {})
     logger.info(
         "audit action=%s outcome=%s user=%s target=%s detail=%s",
-        action,
-        outcome,
-        actor or "-",
-        safe_target,
-        safe_detail,
+        _log_field(action),
+        _log_field(outcome),
+        _log_field(redact_secrets(actor) or "-"),
+        _log_field(safe_target),
+        json.dumps(safe_detail, ensure_ascii=False, sort_keys=True, default=str),
     )
     try:
         # A savepoint: a refused row must not break the transaction around it (if any).

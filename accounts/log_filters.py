@@ -1,13 +1,50 @@
-"""Logging filters: tag every line with the request, and keep secrets out of every line."""
+"""Logging filters: tag every line with the request, and keep secrets and forgeries out of
+every line.
+
+``SecretRedactionFilter`` sits on every handler of every process the dashboard runs (the
+root handler in ``settings.LOGGING``, which web requests, management commands and task
+workers share, and gunicorn's own access and error logs, see ``dashboard/gunicorn_logging.py``).
+"""
 
 from __future__ import annotations
 
 import logging
+import re
 
 from .redaction import redact_secrets
 from .request_context import current_request_id, current_username
 
-__all__ = ["RequestContextFilter", "SecretRedactionFilter"]
+__all__ = ["RequestContextFilter", "SecretRedactionFilter", "control_characters_escape"]
+
+# Characters that could end a line, rewrite it on a terminal or hide text: C0 and C1
+# controls (newlines, carriage return, escape...), DEL, Unicode line and paragraph
+# separators, direction overrides and zero-width characters.
+_CONTROL_CHARACTERS = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
+)
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Lines of a traceback after the first are indented by this much: a log line proper starts
+# with its date in the first column, so nothing in a traceback can pass for one.
+_CONTINUATION_INDENT = "    "
+_SANITISED = "_dashboard_sanitised"
+
+
+def _escape(match: re.Match) -> str:
+    character = match[0]
+    return _NAMED_ESCAPES.get(character) or f"\\u{ord(character):04x}"
+
+
+def control_characters_escape(text: str) -> str:
+    """``text`` with every control character written as an escape (a newline as ``\\n``),
+    so a value taken from a request cannot start a line of its own in a log."""
+    return _CONTROL_CHARACTERS.sub(_escape, text)
+
+
+def _multiline_escape(text: str) -> str:
+    """A traceback kept on several lines, each line escaped and all but the first indented."""
+    lines = text.split("\n")
+    escaped = [control_characters_escape(line) for line in lines]
+    return ("\n" + _CONTINUATION_INDENT).join(escaped)
 
 
 class RequestContextFilter(logging.Filter):
@@ -16,29 +53,40 @@ class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         """Tag the record; never drops it."""
         record.request_id = current_request_id()
-        record.user = current_username()
+        # Escaped here as well: a record written by two handlers is tagged twice.
+        record.user = control_characters_escape(current_username())
         return True
 
 
 class SecretRedactionFilter(logging.Filter):
-    """Rewrite each record so no token value or card number can be written.
+    """Rewrite each record so no token value or card number can be written, and no line
+    can be forged.
 
     The message is rendered here (arguments merged in) and redacted as a whole, because a
-    secret could come in through any argument; the traceback text is redacted too.
+    secret could come in through any argument; then every control character in it is
+    escaped, because any argument may be a value from a request (a username, a path) and a
+    raw newline there would write a line of the sender's choosing. Traceback text is
+    redacted and escaped too, keeping its own line breaks, indented.
     """
 
     def filter(self, record: logging.LogRecord) -> bool:
-        """Redact the record in place; never drops it."""
+        """Redact and escape the record in place, once whatever the handlers; never drops it."""
+        if getattr(record, _SANITISED, False):
+            return True
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001  (a broken format string must not hide the line)
             message = f"{record.msg!r} {record.args!r}"
-        record.msg = redact_secrets(message)
+        record.msg = control_characters_escape(redact_secrets(message))
         record.args = None
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
-            record.exc_text = redact_secrets(record.exc_text)
+            record.exc_text = _multiline_escape(redact_secrets(record.exc_text))
         if record.stack_info:
-            record.stack_info = redact_secrets(record.stack_info)
+            record.stack_info = _multiline_escape(redact_secrets(record.stack_info))
+        user = getattr(record, "user", None)
+        if isinstance(user, str):
+            record.user = control_characters_escape(redact_secrets(user))
+        setattr(record, _SANITISED, True)
         return True

@@ -15,6 +15,7 @@ __all__ = [
     "errorlog",
     "graceful_timeout",
     "keepalive",
+    "logger_class",
     "loglevel",
     "threads",
     "timeout",
@@ -51,9 +52,13 @@ keepalive = _number("GUNICORN_KEEPALIVE", 75)
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Query values left out of the access log (the report's search can be a card number), and
+# every access and error line redacted and escaped like the dashboard's own (see the module).
+logger_class = "dashboard.gunicorn_logging.SafeAccessLogger"
 # The request id (the balancer's X-Request-ID when it is a UUID, else one the dashboard made,
 # see accounts.middleware.RequestIdMiddleware) ties a slow page to the balancer's log and to
 # the app's log lines; pid shows which worker served it; %(M)s is the duration in ms.
+# %(r)s is the request line with parameter names only (``?q=...&page=...``), never their values.
 access_log_format = (
     '%(h)s "%(r)s" %(s)s %(b)s %(M)sms pid=%(p)s request_id=%({x-request-id}o)s user_agent="%(a)s"'
 )

@@ -138,6 +138,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several writers at once (people saving, task workers syncing) on one file. The
+    # write-ahead log lets pages read while one writer writes; IMMEDIATE takes the write lock
+    # when a transaction begins, so two transactions never both read and then both try to
+    # write (SQLite answers that deadlock "database is locked" at once, without waiting);
+    # and a writer waits up to the busy timeout for the lock instead of failing.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_number("DATABASE_BUSY_TIMEOUT", 20.0),
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail in seconds, not the OS default of minutes, so /readyz answers 503 promptly.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
@@ -339,5 +352,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's defaults give these loggers handlers of their own, without the filters
+        # (runserver's request lines carry the query string): emptied, so every line goes
+        # through the one filtered handler above.
+        "django": {"handlers": [], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        "django.server": {"handlers": [], "propagate": True},
+    },
 }

@@ -3,12 +3,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts.password_change import ThrottledPasswordChangeView
+
 # Only the account pages the dashboard uses: no password reset by e-mail (there is no mail
 # set up, and an admin resets passwords).
 account_patterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    # Wrong old passwords are throttled like logins (accounts/password_change.py).
+    path("password_change/", ThrottledPasswordChangeView.as_view(), name="password_change"),
     path(
         "password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

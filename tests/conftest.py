@@ -147,3 +147,22 @@ def report_viewer(client, settings, db):
     client.force_login(user)
     yield client
     cache.clear()
+
+
+@pytest.fixture
+def log_output():
+    """What the configured root handler writes (settings.LOGGING), captured."""
+    import io
+    import logging
+
+    from accounts.log_filters import SecretRedactionFilter
+
+    handler = next(
+        handler
+        for handler in logging.getLogger().handlers
+        if any(isinstance(f, SecretRedactionFilter) for f in handler.filters)
+    )
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    yield stream
+    handler.setStream(previous)

@@ -20,8 +20,8 @@ __all__ = ["ProductionServer", "free_port", "redis_url_or_none", "start_producti
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
-# Run in the new server's settings: migrate, collect static files, create an agent with the
-# view permission, and print a logged-in session key.
+# Run in the new server's settings: migrate, collect static files, create agents with the
+# given permissions (the view permission by default), and print their logged-in session keys.
 _PREPARE = """
 import django
 django.setup()
@@ -32,14 +32,17 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 call_command("migrate", verbosity=0)
 call_command("collectstatic", interactive=False, verbosity=0)
-user = get_user_model().objects.create_user("agent", password=None)
-user.user_permissions.add(Permission.objects.get(codename="view_customers"))
-session = import_module(settings.SESSION_ENGINE).SessionStore()
-session[SESSION_KEY] = str(user.pk)
-session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-session.create()
-print(session.session_key)
+import os
+permissions = Permission.objects.filter(codename__in=os.environ["PREPARE_PERMISSIONS"].split(","))
+for number in range(int(os.environ["PREPARE_AGENTS"])):
+    user = get_user_model().objects.create_user("agent" if number == 0 else f"agent{number}")
+    user.user_permissions.add(*permissions)
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    print(session.session_key)
 """
 
 
@@ -69,11 +72,17 @@ class ProductionServer:
     log_path: Path
     redis_url: str
     cache_key_prefix: str
+    other_session_cookies: tuple[dict[str, str], ...] = ()
+    # The environment it runs in: another process (a scan, a worker) given it shares its
+    # database and settings.
+    environment: dict[str, str] | None = None
 
-    def session(self) -> requests.Session:
-        """An HTTP session logged in as the agent."""
+    def session(self, agent: int = 0) -> requests.Session:
+        """An HTTP session logged in as the agent (``agent`` > 0: one of the others)."""
         browser = requests.Session()
-        browser.cookies.update(self.session_cookie)
+        browser.cookies.update(
+            self.session_cookie if agent == 0 else self.other_session_cookies[agent - 1]
+        )
         return browser
 
     def access_log(self) -> str:
@@ -82,6 +91,9 @@ class ProductionServer:
     def forget_cache(self) -> None:
         """Delete this run's keys from the shared Redis (nothing else's)."""
         import redis
+
+        if not self.redis_url:
+            return
 
         client = redis.Redis.from_url(self.redis_url)
         for key in client.scan_iter(match=f"{self.cache_key_prefix}:*", count=500):
@@ -107,6 +119,8 @@ def start_production_servers(
     workers: int = 2,
     threads: int = 4,
     extra_env: dict[str, str] | None = None,
+    agents: int = 1,
+    agent_permissions: tuple[str, ...] = ("view_customers",),
 ) -> list[ProductionServer]:
     """``servers`` gunicorn instances ("app servers") sharing one database and one Redis,
     each on its own free port; returns once every /healthz answers. The database is a fresh
@@ -138,7 +152,11 @@ def start_production_servers(
     prepared = subprocess.run(
         [sys.executable, "-c", _PREPARE],
         cwd=PROJECT_ROOT,
-        env=env,
+        env={
+            **env,
+            "PREPARE_AGENTS": str(agents),
+            "PREPARE_PERMISSIONS": ",".join(agent_permissions),
+        },
         capture_output=True,
         text=True,
         timeout=120,
@@ -146,11 +164,12 @@ def start_production_servers(
     )
     if prepared.returncode != 0:
         raise RuntimeError(f"preparing the production server failed:\n{prepared.stderr}")
-    cookie = {"sessionid": prepared.stdout.strip().splitlines()[-1]}
+    session_keys = prepared.stdout.strip().splitlines()[-agents:]
+    cookies = [{"sessionid": key} for key in session_keys]
     started: list[ProductionServer] = []
     try:
         for number in range(servers):
-            started.append(_start_gunicorn(env, cookie, workdir / f"gunicorn-{number}.log"))
+            started.append(_start_gunicorn(env, cookies, workdir / f"gunicorn-{number}.log"))
         for server in started:
             _wait_until_healthy(server)
     except BaseException:
@@ -160,7 +179,7 @@ def start_production_servers(
     return started
 
 
-def _start_gunicorn(env: dict, cookie: dict, log_path: Path) -> ProductionServer:
+def _start_gunicorn(env: dict, cookies: list[dict], log_path: Path) -> ProductionServer:
     port = free_port()
     with log_path.open("w") as log:
         process = subprocess.Popen(
@@ -173,10 +192,12 @@ def _start_gunicorn(env: dict, cookie: dict, log_path: Path) -> ProductionServer
     return ProductionServer(
         process,
         f"http://127.0.0.1:{port}",
-        cookie,
+        cookies[0],
         log_path,
         redis_url=env["REDIS_URL"],
         cache_key_prefix=env["CACHE_KEY_PREFIX"],
+        other_session_cookies=tuple(cookies[1:]),
+        environment=env,
     )
 
 

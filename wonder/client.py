@@ -382,7 +382,14 @@ def _retry_after(headers: Mapping[str, str]) -> float | None:
 
 
 def _segment(value: str) -> str:
-    """Quote a path segment completely, so a reference number with ``/`` stays one segment."""
+    """Quote a path segment completely, so a reference number with ``/`` stays one segment.
+
+    ``quote`` leaves dots alone, and a segment of "." or ".." is resolved by any server or
+    proxy on the way (RFC 3986, 5.2.4): ``/customers/..`` would be the customer list, and
+    ``/customers/../payment_tokens`` another path. Written as ``%2E`` they are one segment.
+    """
     if not value:
         raise ValueError("an identifier is required")
+    if value in {".", ".."}:
+        return value.replace(".", "%2E")
     return quote(value, safe="")

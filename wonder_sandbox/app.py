@@ -21,6 +21,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from .config import SandboxConfig
@@ -33,7 +34,14 @@ from .page_cache import PageCache
 from .runtime import FaultSettings, FaultSwitch, RequestCounter
 from .signature import SignatureVerifier
 
-__all__ = ["GZIP_MIN_BYTES", "SandboxApp", "damage_response", "encode_body", "make_app"]
+__all__ = [
+    "GZIP_MIN_BYTES",
+    "SandboxApp",
+    "damage_response",
+    "dot_segments_remove",
+    "encode_body",
+    "make_app",
+]
 
 StartResponse = Callable[..., Any]
 
@@ -85,6 +93,11 @@ class SandboxApp:
 
     def _serve_wonder(self, request: Request) -> Response:
         """Answer a Wonder API request, applying faults in the order the module doc lists."""
+        signed_uri = request.uri
+        # Like the web servers and proxies in front of an API, resolve "." and ".." path
+        # segments (RFC 3986, 5.2.4) before routing: a client that sends an identifier of
+        # ".." as it is reaches another path, as it would at Wonder.
+        request = replace(request, path=dot_segments_remove(request.path))
         self.counter.record(request.path)
         faults = self.faults.current
         if faults.fault == "down":
@@ -97,7 +110,7 @@ class SandboxApp:
             time.sleep(faults.timeout_seconds)
         self._verifier.verify(
             method=request.method,
-            uri=request.uri,
+            uri=signed_uri,
             body=request.body,
             credential=request.credential,
             nonce=request.nonce,
@@ -105,6 +118,20 @@ class SandboxApp:
         )
         answer = dispatch(self.store, request, page_cache=self.page_cache)
         return damage_response(answer, faults.fault)
+
+
+def dot_segments_remove(path: str) -> str:
+    """``path`` with literal "." and ".." segments resolved, as RFC 3986 (5.2.4) says."""
+    resolved: list[str] = []
+    segments = path.split("/")[1:]
+    for segment in segments:
+        if segment == "..":
+            if resolved:
+                resolved.pop()
+        elif segment != ".":
+            resolved.append(segment)
+    trailing_slash = bool(segments) and segments[-1] in {".", ".."}
+    return "/" + "/".join(resolved) + ("/" if trailing_slash and resolved else "")
 
 
 def damage_response(response: Response, fault: str) -> Response:

@@ -16,7 +16,7 @@ from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Trim, Upper
 from django.utils import timezone
 
-from accounts.redaction import CARD_NUMBER_PATTERN, redact_value
+from accounts.redaction import card_numbers_replace, redact_value
 from customers_app.models import (
     BindingExport,
     ErrorCodeNote,
@@ -229,13 +229,14 @@ def followup_note_mask(*, note: str) -> tuple[str, int]:
 
     Finance pastes what customers tell them, card numbers included, and a note is shown on
     pages and written to exports. Card-like means what the log redaction means
-    (``CARD_NUMBER_PATTERN``): 13 to 19 digits, grouped as people type or paste them. No
-    Luhn check, as in the logs: a mistyped card number fails Luhn yet still gives away
-    nearly every digit of the
-    real one, while a long reference number that happens to look like a card loses only its
-    middle digits, and finance is told so when saving.
+    (``accounts.redaction.card_numbers_replace``): 13 or more digits, whatever separates
+    them (spaces, commas, brackets, zero-width characters) and whatever letters touch them;
+    uuids are left alone. No Luhn check, as in the logs: a mistyped card number fails Luhn
+    yet still gives away nearly every digit of the real one, while a long reference number
+    that happens to look like a card loses only its middle digits, and finance is told so
+    when saving.
     """
-    return CARD_NUMBER_PATTERN.subn(lambda match: mask_card_number(match[0]), note)
+    return card_numbers_replace(note, mask_card_number)
 
 
 def followup_update(

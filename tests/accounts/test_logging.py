@@ -2,27 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import logging
 
 import pytest
 
-from accounts.log_filters import SecretRedactionFilter
 from accounts.redaction import redact_secrets
-
-
-@pytest.fixture
-def log_output():
-    """What the configured root handler writes (settings.LOGGING), captured."""
-    handler = next(
-        handler
-        for handler in logging.getLogger().handlers
-        if any(isinstance(f, SecretRedactionFilter) for f in handler.filters)
-    )
-    stream = io.StringIO()
-    previous = handler.setStream(stream)
-    yield stream
-    handler.setStream(previous)
 
 
 @pytest.mark.parametrize(

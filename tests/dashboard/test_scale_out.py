@@ -67,7 +67,8 @@ def test_twenty_agents_on_two_app_servers_make_one_upstream_request(app_servers,
     assert sandbox.request_count(LIST_PATH) == 1
     # Each app server (its own processes) answered its ten agents from the one fetch.
     for server in app_servers:
-        lines = [line for line in server.access_log().splitlines() if "/customers/?page=3 " in line]
+        # Query values are left out of the access log (dashboard/gunicorn_logging.py).
+        lines = [line for line in server.access_log().splitlines() if "/customers/?page=" in line]
         assert len(lines) == 10
         # Each access-log line names its request by id.
         assert all(re.search(r"request_id=[0-9a-f-]{36}\b", line) for line in lines)
