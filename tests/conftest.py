@@ -65,11 +65,12 @@ def live_sandbox(sandbox, settings, key_pair):
 
 @pytest.fixture
 def scanned(live_sandbox, settings, db):
-    """The failed-bindings report filled by a real scan of the sandbox; no background scans."""
-    from customers_app.bindings.scan import binding_scan_run
+    """The customer index and failed-bindings report filled by a real sync of the sandbox
+    (in this process); no background syncs."""
+    from customers_app.sync.runs import sync_run
 
-    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0
-    run = binding_scan_run()
+    settings.SYNC_MAX_AGE_SECONDS = 0
+    run = sync_run()
     assert run.status == "completed", run.error
     return live_sandbox
 
@@ -140,7 +141,7 @@ def finance(client, db):
 def report_viewer(client, settings, db):
     """A test client of a user who may only view the failed bindings report, with no
     background scan started by a page view and an empty cache before and after."""
-    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0
+    settings.SYNC_MAX_AGE_SECONDS = 0
     cache.clear()
     user = get_user_model().objects.create_user("report-viewer")
     user.user_permissions.add(Permission.objects.get(codename="view_failed_bindings"))

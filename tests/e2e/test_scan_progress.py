@@ -16,10 +16,10 @@ REPORT = "/customers/failed-bindings/"
 def test_refresh_now_shows_a_progress_bar_that_moves_then_the_new_report(
     page_as, live_sandbox, settings
 ):
-    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0  # only the button starts a scan
+    settings.SYNC_MAX_AGE_SECONDS = 0  # only the button starts a scan
     # Slow enough to watch: 11 pages of 50, one at a time, 400 ms each (about 5 s).
-    settings.BINDING_SCAN_PAGE_SIZE = 50
-    settings.BINDING_SCAN_CONCURRENCY = 1
+    settings.SYNC_PAGE_SIZE = 50
+    settings.SYNC_CONCURRENCY = 1
     live_sandbox.set_faults(latency_ms=400)
     page = page_as("admin")
     page.goto(REPORT)
