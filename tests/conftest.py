@@ -25,6 +25,22 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """A SQLite test database in a file, not in memory: the sync's tests run real
+    ``db_worker`` processes, which must open the same database."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test_dir = Path(settings.VAR_DIR) / "test-db"
+        test_dir.mkdir(parents=True, exist_ok=True)
+        database.setdefault("TEST", {})["NAME"] = str(test_dir / f"test-{os.getpid()}.sqlite3")
+
+
+@pytest.fixture(scope="session")
 def key_pair() -> KeyPair:
     return new_key_pair()
 

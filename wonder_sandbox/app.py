@@ -85,7 +85,7 @@ class SandboxApp:
 
     def _serve_wonder(self, request: Request) -> Response:
         """Answer a Wonder API request, applying faults in the order the module doc lists."""
-        self.counter.record(request.path)
+        self.counter.record(request.path, request.uri)
         faults = self.faults.current
         if faults.fault == "down":
             raise ApiError(SERVICE_UNAVAILABLE)

@@ -35,6 +35,7 @@ from customers_app.models import (
     SyncPartition,
 )
 from customers_app.signals import sync_completed
+from customers_app.sync.schedule import sync_schedule_next
 from customers_app.sync.snapshot import snapshot_make_current
 from customers_app.sync.staging import staged_row_from_customer, staged_rows_write
 from customers_app.sync.walk import partition_walk
@@ -295,6 +296,10 @@ def _complete(run_id: int) -> None:
         _fail(run_id, f"The sync could not be saved ({type(error).__name__}).")
         return
     run.refresh_from_db()
+    try:
+        sync_schedule_next()
+    except Exception:  # noqa: BLE001 - the sync is saved; a missed schedule must not undo that
+        logger.exception("after sync %s: the next scheduled sync could not be queued", run.pk)
     for receiver, outcome in sync_completed.send_robust(sender=ScanRun, run=run):
         if isinstance(outcome, Exception):
             logger.error("after sync %s: %s failed (%s)", run.pk, receiver, type(outcome).__name__)

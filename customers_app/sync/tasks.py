@@ -12,7 +12,7 @@ import socket
 
 from django_tasks import task
 
-__all__ = ["sync_partition_task"]
+__all__ = ["sync_partition_task", "sync_scheduled_task"]
 
 
 def _worker_name() -> str:
@@ -25,3 +25,11 @@ def sync_partition_task(*, run_id: int, partition: int) -> None:
     from customers_app.sync.runs import sync_partition_execute
 
     sync_partition_execute(run_id=run_id, partition=partition, worker=_worker_name())
+
+
+@task()
+def sync_scheduled_task() -> None:
+    """Queue a sync when the last one is old (never beside an active one), and the next tick."""
+    from customers_app.sync.schedule import sync_schedule_tick
+
+    sync_schedule_tick()
