@@ -95,12 +95,12 @@ class ScanRun(models.Model):
     heartbeat_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(max_length=16, choices=ScanStatus, default=ScanStatus.RUNNING)
     trigger = models.CharField(max_length=16, default="command")
-    customers_seen = models.PositiveIntegerField(default=0)
+    customers_seen = models.PositiveIntegerField(_("customers seen"), default=0)
     # Sum of X-Total-Entries of both source types; null while (or if) Wonder does not send it.
     customers_expected = models.PositiveIntegerField(null=True, blank=True)
-    failures_found = models.PositiveIntegerField(default=0)
-    upstream_requests = models.PositiveIntegerField(default=0)
-    error = models.TextField(blank=True)
+    failures_found = models.PositiveIntegerField(_("failures found"), default=0)
+    upstream_requests = models.PositiveIntegerField(_("requests"), default=0)
+    error = models.TextField(_("reason when failed"), blank=True)
     # Who asked for it (the Refresh button's user; empty for cron, schedule and automatic).
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -117,7 +117,8 @@ class ScanRun(models.Model):
 
     class Meta:
         ordering = ["-started_at", "-pk"]
-        default_permissions = ()
+        # View only: the run history is shown to admins in /admin/, never edited there.
+        default_permissions = ("view",)
         verbose_name = _("customer sync")
         constraints = [
             # The database, not a process-local lock, guarantees one sync at a time across

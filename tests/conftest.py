@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from tests.keys import KeyPair, new_key_pair
+from tests.workers import worker_env, workers  # noqa: F401  (fixtures: real db_worker processes)
 
 # Small enough to start instantly, large enough for several pages of each source type.
 SANDBOX_TEST_CUSTOMERS = 500

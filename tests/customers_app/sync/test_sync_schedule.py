@@ -14,7 +14,7 @@ from customers_app.models import ScanRun, ScanStatus
 from customers_app.sync.runs import sync_enqueue
 from customers_app.sync.schedule import sync_schedule_tick
 from customers_app.sync.tasks import sync_scheduled_task
-from tests.customers_app.sync.conftest import wait_for
+from tests.workers import wait_for
 
 HOUR = 3600
 

@@ -23,7 +23,7 @@ from customers_app.models import (
     SyncPartition,
 )
 from customers_app.sync.runs import sync_enqueue, sync_run
-from tests.customers_app.sync.conftest import PROJECT_ROOT, wait_for
+from tests.workers import PROJECT_ROOT, wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

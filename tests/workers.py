@@ -1,7 +1,8 @@
-"""Real ``db_worker`` processes for the sync's tests, on the test database and the sandbox.
+"""Real ``db_worker`` processes for tests, on the test database and the sandbox.
 
 The workers are separate processes, so they see only what the test has committed: tests
-using them take ``transactional_db``. They reach the sandbox over HTTP like any worker.
+using them take ``transactional_db`` (or ``live_server``). They reach the sandbox over
+HTTP like any worker. The fixtures are registered in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-PROJECT_ROOT = Path(__file__).resolve().parents[3]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_database_url() -> str:
