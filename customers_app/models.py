@@ -183,6 +183,9 @@ class IndexedCustomer(models.Model):
     # A digest of the fields above, so a sync rewrites only the rows whose content changed.
     fingerprint = models.CharField(max_length=64)
     first_seen_at = models.DateTimeField()
+    # When the sync last wrote this row (first seen, or its content changed). A sync leaves
+    # unchanged rows alone; every row here was seen by the last complete sync, whose time
+    # is ``customers_app.sync.status.customer_index_as_of()``.
     last_seen_at = models.DateTimeField()
 
     class Meta:
