@@ -2,10 +2,17 @@
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from customers_app.models import BindingExport, ErrorCodeNote, error_code_normalise
+from customers_app.models import (
+    BindingExport,
+    ErrorCodeNote,
+    ScanRun,
+    SyncPartition,
+    error_code_normalise,
+)
 
-__all__ = ["BindingExportAdmin", "ErrorCodeNoteAdmin", "ErrorCodeNoteForm"]
+__all__ = ["BindingExportAdmin", "ErrorCodeNoteAdmin", "ErrorCodeNoteForm", "SyncRunAdmin"]
 
 
 class ErrorCodeNoteForm(forms.ModelForm):
@@ -55,4 +62,50 @@ class BindingExportAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SyncPartitionInline(admin.TabularInline):
+    """Which worker walked which partition, and how far it got."""
+
+    model = SyncPartition
+    fields = ("number", "status", "worker", "pages_done", "customers_seen", "heartbeat_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ScanRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    """The customer sync run history; read-only, it is what happened."""
+
+    list_display = (
+        "pk", "trigger", "requested_by", "started_at", "finished_at", "status",
+        "customers_seen", "pages_done", "upstream_requests", "failures_found",
+        "rows_written", "short_error",
+    )  # fmt: skip
+    list_filter = ("status", "trigger")
+    inlines = [SyncPartitionInline]
+    readonly_fields = (
+        "trigger", "requested_by", "started_at", "heartbeat_at", "finished_at", "status",
+        "customers_seen", "customers_expected", "pages_done", "pages_expected",
+        "upstream_requests", "partitions", "partitions_done", "failures_found",
+        "rows_written", "error",
+    )  # fmt: skip
+    fields = readonly_fields
+
+    @admin.display(description=_("reason when failed"))
+    def short_error(self, run: ScanRun) -> str:
+        return run.error[:120]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -319,15 +319,20 @@ WONDER_SINGLE_FLIGHT_WAIT = env_number("WONDER_SINGLE_FLIGHT_WAIT", WONDER_TIME_
 
 # Every line carries the request id and user; the redaction filter sits on the handler, so
 # no token value or card number is written whichever logger it came through.
-# --- Failed bindings scan ----------------------------------------------------------------
-# Pages of customers in flight at once during a scan (each is one request of up to 1000 rows).
-BINDING_SCAN_CONCURRENCY = int(env_number("BINDING_SCAN_CONCURRENCY", 8, int))
-BINDING_SCAN_PAGE_SIZE = int(env_number("BINDING_SCAN_PAGE_SIZE", 1000, int))
-# The report starts a scan by itself (and says the data is stale) once the last complete
-# scan is older than this; 0 turns the automatic scan off (cron then runs scan_bindings).
-BINDING_SCAN_MAX_AGE_SECONDS = int(env_number("BINDING_SCAN_MAX_AGE_SECONDS", 6 * 3600, int))
-# A running scan whose heartbeat is older than this died with its process.
-BINDING_SCAN_STALE_SECONDS = int(env_number("BINDING_SCAN_STALE_SECONDS", 120, int))
+# --- Customer sync (customers_app/sync/) --------------------------------------------------
+# A sync's walk is split into this many partition tasks (disjoint sets of pages), which any
+# number of `db_worker` processes share.
+SYNC_PARTITIONS = max(1, int(env_number("SYNC_PARTITIONS", 4, int)))
+# Requests in flight at once per partition (each one page of up to SYNC_PAGE_SIZE rows).
+SYNC_CONCURRENCY = max(1, int(env_number("SYNC_CONCURRENCY", 8, int)))
+SYNC_PAGE_SIZE = int(env_number("SYNC_PAGE_SIZE", 1000, int))
+# The report enqueues a sync by itself (and says the data is stale) once the last complete
+# sync is older than this, and workers schedule the next one that long after each; 0 turns
+# both off (cron then runs `sync_customers --enqueue`).
+SYNC_MAX_AGE_SECONDS = int(env_number("SYNC_MAX_AGE_SECONDS", 6 * 3600, int))
+# A running sync none of whose partitions reported progress for this long died with its
+# worker: it is failed with that reason, and the next sync may start.
+SYNC_STALE_SECONDS = int(env_number("SYNC_STALE_SECONDS", 120, int))
 # Exports above this many rows are cut here, and the file and the page say so.
 BINDING_EXPORT_MAX_ROWS = int(env_number("BINDING_EXPORT_MAX_ROWS", 50_000, int))
 

@@ -40,8 +40,17 @@ if [ -z "${WONDER_APP_ID:-}" ]; then
   start_sandbox
 fi
 
+# Task workers beside gunicorn (SYNC_WORKERS, default 1; 0 when workers run elsewhere):
+# the customer sync runs there, never in a web request.
+worker_pids=()
+for _ in $(seq 1 "${SYNC_WORKERS:-1}"); do
+  "$BIN/python" manage.py db_worker --no-reload &
+  worker_pids+=("$!")
+done
+trap 'kill ${worker_pids[@]+"${worker_pids[@]}"} ${sandbox_pid:+"$sandbox_pid"} 2>/dev/null || true' EXIT INT TERM
+
 echo
 echo "  Dashboard (production profile): http://$GUNICORN_BIND/"
-echo "  Probes: /healthz and /readyz. Ctrl-C stops gunicorn (and the sandbox)."
+echo "  Probes: /healthz and /readyz. Ctrl-C stops gunicorn, the task workers (and the sandbox)."
 echo
 "$BIN/gunicorn" -c dashboard/gunicorn.conf.py

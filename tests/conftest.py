@@ -9,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from tests.keys import KeyPair, new_key_pair
+from tests.workers import worker_env, workers  # noqa: F401  (fixtures: real db_worker processes)
 
 # Small enough to start instantly, large enough for several pages of each source type.
 SANDBOX_TEST_CUSTOMERS = 500
@@ -22,6 +23,22 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
+    """A SQLite test database in a file, not in memory: the sync's tests run real
+    ``db_worker`` processes, which must open the same database."""
+    import os
+    from pathlib import Path
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test_dir = Path(settings.VAR_DIR) / "test-db"
+        test_dir.mkdir(parents=True, exist_ok=True)
+        database.setdefault("TEST", {})["NAME"] = str(test_dir / f"test-{os.getpid()}.sqlite3")
 
 
 @pytest.fixture(scope="session")
@@ -65,11 +82,12 @@ def live_sandbox(sandbox, settings, key_pair):
 
 @pytest.fixture
 def scanned(live_sandbox, settings, db):
-    """The failed-bindings report filled by a real scan of the sandbox; no background scans."""
-    from customers_app.bindings.scan import binding_scan_run
+    """The customer index and failed-bindings report filled by a real sync of the sandbox
+    (in this process); no background syncs."""
+    from customers_app.sync.runs import sync_run
 
-    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0
-    run = binding_scan_run()
+    settings.SYNC_MAX_AGE_SECONDS = 0
+    run = sync_run()
     assert run.status == "completed", run.error
     return live_sandbox
 
@@ -140,7 +158,7 @@ def finance(client, db):
 def report_viewer(client, settings, db):
     """A test client of a user who may only view the failed bindings report, with no
     background scan started by a page view and an empty cache before and after."""
-    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0
+    settings.SYNC_MAX_AGE_SECONDS = 0
     cache.clear()
     user = get_user_model().objects.create_user("report-viewer")
     user.user_permissions.add(Permission.objects.get(codename="view_failed_bindings"))

@@ -141,7 +141,9 @@ class WonderClient:
             answer = self._get(CUSTOMERS_PATH, query, decode=decode_customer_page)
             customers, rows_returned = _parsed(answer, parse_binding_problem_list)
         else:
-            answer = self._get(CUSTOMERS_PATH, query)
+            # Documented pages decode straight into typed rows (the token value skipped);
+            # anything else takes the tolerant dict path: the same records either way.
+            answer = self._get(CUSTOMERS_PATH, query, decode=decode_customer_page)
             customers = _parsed(answer, parse_customer_list)
             rows_returned = len(customers)
         return CustomerPage(

@@ -98,7 +98,7 @@ class SandboxApp:
         # segments (RFC 3986, 5.2.4) before routing: a client that sends an identifier of
         # ".." as it is reaches another path, as it would at Wonder.
         request = replace(request, path=dot_segments_remove(request.path))
-        self.counter.record(request.path)
+        self.counter.record(request.path, request.uri)
         faults = self.faults.current
         if faults.fault == "down":
             raise ApiError(SERVICE_UNAVAILABLE)

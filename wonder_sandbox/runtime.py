@@ -8,7 +8,7 @@ access and never takes the lock itself.
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -81,16 +81,27 @@ class FaultSwitch:
 
 
 class RequestCounter:
-    """How many Wonder API requests arrived, per path (query string excluded)."""
+    """How many Wonder API requests arrived, per path (query string excluded), and the
+    latest requests' full URIs (so a test can tell that no page was asked for twice)."""
+
+    # Enough for a 1M-customer sync at 1,000 a page, with room; bounded for a long-lived one.
+    LOGGED_URIS = 100_000
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._counts: Counter[str] = Counter()
+        self._uris: deque[str] = deque(maxlen=self.LOGGED_URIS)
 
-    def record(self, path: str) -> None:
-        """Count one request to ``path``."""
+    def record(self, path: str, uri: str | None = None) -> None:
+        """Count one request to ``path``; log ``uri`` (path and query) when given."""
         with self._lock:
             self._counts[path] += 1
+            self._uris.append(uri or path)
+
+    def uris(self, path_prefix: str = "") -> list[str]:
+        """The logged URIs under ``path_prefix``, oldest first."""
+        with self._lock:
+            return [uri for uri in self._uris if uri.startswith(path_prefix)]
 
     def snapshot(self) -> dict[str, int]:
         """A copy of the counts, path -> number of requests."""
@@ -108,3 +119,4 @@ class RequestCounter:
         """Forget every count."""
         with self._lock:
             self._counts.clear()
+            self._uris.clear()

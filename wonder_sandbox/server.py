@@ -162,6 +162,10 @@ class RunningSandbox:
         """Wonder API requests received so far, optionally only those under a path prefix."""
         return self.app.counter.count(path_prefix)
 
+    def requested_uris(self, path_prefix: str = "") -> list[str]:
+        """The URIs (path and query) of the Wonder API requests received, oldest first."""
+        return self.app.counter.uris(path_prefix)
+
     def reset_counts(self) -> None:
         """Set every request count back to zero."""
         self.app.counter.reset()

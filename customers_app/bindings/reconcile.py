@@ -88,8 +88,12 @@ def _insert_new(rows: list[BindingRow], *, run: ScanRun, now: datetime) -> None:
             cursor.executemany(statement, batch)
 
 
-def reconcile(run: ScanRun, rows: dict[str, BindingRow], now: datetime) -> None:
-    """Make the report match ``rows`` (a complete walk) and mark ``run`` completed."""
+def reconcile(run: ScanRun, rows: dict[str, BindingRow], now: datetime) -> int:
+    """Make the report match ``rows`` (a complete walk) and mark ``run`` completed.
+
+    Returns the rows added, changed, resolved or reopened (the one statement moving every
+    still-failing row's last-seen time is not counted).
+    """
     existing = {
         uuid: (pk, fingerprint, resolved_at)
         for uuid, pk, fingerprint, resolved_at in FailedBinding.objects.values_list(
@@ -131,3 +135,4 @@ def reconcile(run: ScanRun, rows: dict[str, BindingRow], now: datetime) -> None:
         ScanRun.objects.filter(pk=run.pk).update(
             status=ScanStatus.COMPLETED, finished_at=timezone.now(), heartbeat_at=timezone.now()
         )
+    return len(no_longer_failing) + len(reopened_ids) + len(changed) + len(new_rows)

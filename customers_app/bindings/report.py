@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.redaction import card_numbers_replace, redact_value
 from customers_app.models import (
+    ACTIVE_SCAN_STATUSES,
     BindingExport,
     ErrorCodeNote,
     FailedBinding,
@@ -63,12 +64,12 @@ def report_status_get(*, now: datetime | None = None) -> ReportStatus:
     """The report's scan status; stale when no complete scan is younger than the max age."""
     now = now or timezone.now()
     last_complete = ScanRun.objects.filter(status=ScanStatus.COMPLETED).first()
-    running = ScanRun.objects.filter(status=ScanStatus.RUNNING).first()
+    running = ScanRun.objects.filter(status__in=ACTIVE_SCAN_STATUSES).first()
     last_failed = ScanRun.objects.filter(status=ScanStatus.FAILED).first()
     # Only a failure newer than the report is news; an old one was fixed by a later scan.
     if last_failed and last_complete and last_failed.started_at < last_complete.started_at:
         last_failed = None
-    max_age = timedelta(seconds=settings.BINDING_SCAN_MAX_AGE_SECONDS or 6 * 3600)
+    max_age = timedelta(seconds=settings.SYNC_MAX_AGE_SECONDS or 6 * 3600)
     is_stale = last_complete is None or now - last_complete.finished_at > max_age
     return ReportStatus(last_complete, running, last_failed, is_stale)
 

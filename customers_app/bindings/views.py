@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import audit_event_record
@@ -28,11 +29,11 @@ from customers_app.bindings.report import (
     followup_update,
     report_status_get,
 )
-from customers_app.bindings.scan import binding_scan_start_in_background
 from customers_app.bindings.tables import FAILED_BINDING_TABLE_KEY, FailedBindingTable
 from customers_app.browsing.forms import FollowUpForm
 from customers_app.column_choice import column_choice_get, column_chooser, columns_excluded
 from customers_app.models import FailedBinding
+from customers_app.sync.runs import sync_enqueue, sync_expire_stale
 from ui.exports import EXPORT_FORMATS
 from ui.list_views import TableList
 
@@ -78,13 +79,22 @@ def _report_url_to_return_to(request) -> str:
     return report
 
 
+def _current_status():
+    """The report's sync status, after failing any sync whose worker died (a cheap read
+    unless one did), so the page says why instead of "running" for ever."""
+    sync_expire_stale()
+    return report_status_get()
+
+
 def _auto_refresh(status) -> object:
-    """Start a background scan when the report is too old (and none is running)."""
-    if settings.BINDING_SCAN_MAX_AGE_SECONDS <= 0 or status.running is not None:
+    """Queue a sync for the workers when the report is too old (and none is active).
+
+    Only queued: no sync work runs in a web process."""
+    if settings.SYNC_MAX_AGE_SECONDS <= 0 or status.running is not None:
         return status
     if not status.is_stale:
         return status
-    binding_scan_start_in_background(trigger="automatic")
+    sync_enqueue(trigger="automatic")
     return report_status_get()
 
 
@@ -92,7 +102,7 @@ def _auto_refresh(status) -> object:
 @permission_required("customers_app.view_failed_bindings", raise_exception=True)
 def failed_binding_report_view(request):
     """The report: scan status, summary charts, filters and the table of failing bindings."""
-    status = _auto_refresh(report_status_get())
+    status = _auto_refresh(_current_status())
     shown, column_form = column_chooser(
         request=request, table_class=FailedBindingTable, table_key=FAILED_BINDING_TABLE_KEY
     )
@@ -118,8 +128,8 @@ def failed_binding_report_view(request):
 @require_GET
 @permission_required("customers_app.view_failed_bindings", raise_exception=True)
 def binding_scan_progress_view(request):
-    """The progress partial HTMX polls while a scan runs; reloads the page when it ends."""
-    status = report_status_get()
+    """The progress partial HTMX polls while a sync runs; reloads the page when it ends."""
+    status = _current_status()
     response = render(request, _PROGRESS_TEMPLATE, {"status": status})
     watched = request.GET.get("watching", "")
     if status.running is None and watched.isdigit():
@@ -131,8 +141,8 @@ def binding_scan_progress_view(request):
 @permission_required("customers_app.run_binding_scan", raise_exception=True)
 @require_POST
 def binding_scan_refresh_view(request):
-    """Start a scan in the background, or join the one already running."""
-    run, started = binding_scan_start_in_background(trigger="button")
+    """Queue a sync for the workers, or join the active one; nothing is fetched here."""
+    run, started = sync_enqueue(trigger="button", requested_by=request.user)
     audit_event_record(
         request=request,
         action="failed_bindings.scan",
@@ -140,15 +150,17 @@ def binding_scan_refresh_view(request):
         detail={"joined_running_scan": not started},
     )
     if started:
-        # Said with its time: a scan can fail before the page this redirects to is drawn,
-        # and "started" beside "the latest scan failed" must read as one story.
+        # Said with its time: a sync can fail before the page this redirects to is drawn,
+        # and "queued" beside "the latest sync failed" must read as one story.
         messages.info(
             request,
-            f"Scan started at {timezone.localtime(run.started_at):%H:%M:%S}. "
-            "The report updates when it has finished.",
+            _("Sync queued at %(time)s for the workers. The report updates when it has finished.")
+            % {"time": f"{timezone.localtime(run.started_at):%H:%M:%S}"},
         )
+    elif run.is_queued:
+        messages.info(request, _("A sync is already waiting for a worker; this page follows it."))
     else:
-        messages.info(request, "A scan is already running; this page follows its progress.")
+        messages.info(request, _("A scan is already running; this page follows its progress."))
     return redirect("customers:failed_bindings")
 
 

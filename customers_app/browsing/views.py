@@ -16,6 +16,7 @@ from customers_app.browsing.rendered_tables import customer_table_html
 from customers_app.browsing.tables import CUSTOMER_TABLE_KEY, CustomerTable
 from customers_app.browsing.upstream_errors import describe_upstream_error
 from customers_app.column_choice import column_choice_save, column_chooser, table_choosable
+from customers_app.sync.status import customer_index_as_of
 from ui.list_views import htmx_fragment_wanted, page_or_fragment_response
 from wonder import WonderError, WonderNotFound
 
@@ -33,7 +34,12 @@ _UPSTREAM_FAILURES = (WonderError, ImproperlyConfigured)
 def customer_list_view(request):
     """One page of customers, filtered by source type; only the results for htmx."""
     form, params, corrections = CustomerFilterForm.corrected(request.GET)
-    context = {"form": form, "corrections": corrections, "find_form": CustomerFindForm()}
+    context = {
+        "form": form,
+        "corrections": corrections,
+        "find_form": CustomerFindForm(),
+        "index_as_of": customer_index_as_of(),
+    }
     status = 200
     try:
         listing = services.customer_list(**params)

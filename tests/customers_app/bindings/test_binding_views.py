@@ -38,7 +38,7 @@ def _user(name: str, *codenames: str):
     ],
 )
 def test_each_view_needs_its_permission(client, url, codename, settings):
-    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0
+    settings.SYNC_MAX_AGE_SECONDS = 0
     client.force_login(_user("someone", "view_customers"))
     assert client.get(url).status_code == 403
     client.force_login(_user("allowed", codename))

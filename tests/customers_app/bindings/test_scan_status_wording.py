@@ -17,7 +17,7 @@ REPORT = "/customers/failed-bindings/"
 @pytest.fixture(autouse=True)
 def no_automatic_scans(settings):
     # An old (or missing) report would start a real scan in the background on each view.
-    settings.BINDING_SCAN_MAX_AGE_SECONDS = 0
+    settings.SYNC_MAX_AGE_SECONDS = 0
 
 
 def _failed_scan() -> ScanRun:

@@ -1,0 +1,127 @@
+"""Making a complete sync's snapshot current: the customer index and the report, at once.
+
+One transaction, after the last partition has finished: the staged rows replace the
+customer index (new customers inserted, changed ones rewritten, absent ones removed;
+unchanged rows are not touched, so a sync that finds nothing new writes almost nothing),
+and the failed bindings report is reconciled from the same rows exactly as the scan did
+(``bindings/reconcile.py``: first seen, last seen, resolved, new since the previous sync,
+follow-ups untouched). Until this commits nobody sees anything of the sync; if it fails,
+nothing of it is visible.
+
+The index statements are set-based SQL that PostgreSQL and SQLite (3.33+, for UPDATE ...
+FROM) both run: the rows never travel to Python and back.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection, transaction
+
+from customers_app.bindings.reconcile import reconcile
+from customers_app.bindings.walk import BindingRow
+from customers_app.models import IndexedCustomer, ScanRun, StagedCustomer
+from customers_app.sync.rows import IndexRow
+
+__all__ = ["snapshot_make_current"]
+
+_INDEX_FIELDS = IndexRow.__slots__
+
+
+def _quoted(model, name: str) -> str:
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _merge_duplicates(cursor, staged: str, run_id: int) -> None:
+    """Keep one staged row per uuid: offset paging over a list that changes while it is
+    walked can return a customer twice. The last row read wins."""
+    cursor.execute(
+        f"SELECT COUNT(*) - COUNT(DISTINCT uuid) FROM {staged} WHERE run_id = %s",  # noqa: S608
+        [run_id],
+    )
+    if not cursor.fetchone()[0]:
+        return
+    cursor.execute(
+        f"DELETE FROM {staged} WHERE run_id = %s AND id NOT IN "  # noqa: S608
+        f"(SELECT MAX(id) FROM {staged} WHERE run_id = %s GROUP BY uuid)",
+        [run_id, run_id],
+    )
+
+
+def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
+    """Make the index equal to run ``run_id``'s staged rows; returns rows written."""
+    index = connection.ops.quote_name(IndexedCustomer._meta.db_table)
+    staged = connection.ops.quote_name(StagedCustomer._meta.db_table)
+    _merge_duplicates(cursor, staged, run_id)
+    moment = IndexedCustomer._meta.get_field("last_seen_at").get_db_prep_save(now, connection)
+    copied = [*_INDEX_FIELDS, "fingerprint"]
+    target_columns = ", ".join(_quoted(IndexedCustomer, name) for name in copied)
+    source_columns = ", ".join(f"s.{_quoted(StagedCustomer, name)}" for name in copied)
+    first_seen = _quoted(IndexedCustomer, "first_seen_at")
+    last_seen = _quoted(IndexedCustomer, "last_seen_at")
+    written = 0
+    # Absent from a complete sync: the customer is no longer Wonder's; it leaves the index.
+    cursor.execute(
+        f"DELETE FROM {index} WHERE NOT EXISTS "  # noqa: S608
+        f"(SELECT 1 FROM {staged} s WHERE s.run_id = %s AND s.uuid = {index}.uuid)",
+        [run_id],
+    )
+    written += max(cursor.rowcount, 0)
+    # Changed: every column rewritten from staging. Unchanged rows (same fingerprint) are
+    # left alone, last seen included: every row of the index was seen by the last complete
+    # sync, which is what "last complete" on the customer list says.
+    assignments = ", ".join(
+        f"{_quoted(IndexedCustomer, name)} = s.{_quoted(StagedCustomer, name)}" for name in copied
+    )
+    cursor.execute(
+        f"UPDATE {index} SET {assignments}, {last_seen} = %s FROM {staged} s "  # noqa: S608
+        f"WHERE s.run_id = %s AND s.uuid = {index}.uuid AND s.fingerprint <> {index}.fingerprint",
+        [moment, run_id],
+    )
+    written += max(cursor.rowcount, 0)
+    cursor.execute(
+        f"INSERT INTO {index} ({target_columns}, {first_seen}, {last_seen}) "  # noqa: S608
+        f"SELECT {source_columns}, %s, %s FROM {staged} s WHERE s.run_id = %s AND NOT EXISTS "
+        f"(SELECT 1 FROM {index} i WHERE i.uuid = s.uuid)",
+        [moment, moment, run_id],
+    )
+    written += max(cursor.rowcount, 0)
+    return written
+
+
+def _failing_rows(run_id: int) -> dict[str, BindingRow]:
+    """The report rows of the staged customers whose default token fails to bind."""
+    names = [
+        "uuid", "reference_number", "name", "email", "dial_code", "phone",
+        "linked_source_type", "token_type", "token_state", "error_code", "error_message",
+        "card_number", "card_brand",
+    ]  # fmt: skip
+    staged = StagedCustomer.objects.filter(run_id=run_id, binding_problem=True)
+    # Duplicates were merged before this is read, so each uuid comes once.
+    return {
+        values[0]: BindingRow(*values)
+        for values in staged.values_list(*names).iterator(chunk_size=5000)
+    }
+
+
+def snapshot_make_current(*, run: ScanRun, now: datetime) -> tuple[int, int]:
+    """Index and report from ``run``'s staged rows, in one transaction; marks it completed.
+
+    Returns ``(index rows written, failures found)``. Raises when the run is no longer
+    running (the heartbeat check failed it meanwhile): then nothing changes.
+    """
+    with transaction.atomic():
+        # Lock the run first: a stale check that comes while this commits waits for it (and
+        # then finds the run completed) instead of failing a sync that is saving.
+        current = ScanRun.objects.select_for_update().get(pk=run.pk)
+        if current.status != "running":
+            raise RuntimeError(f"Sync {run.pk} is {current.status}, not running.")
+        with connection.cursor() as cursor:
+            index_written = _index_apply(cursor, run_id=run.pk, now=now)
+        failing = _failing_rows(run.pk)
+        report_written = reconcile(run, failing, now)
+        ScanRun.objects.filter(pk=run.pk).update(
+            failures_found=len(failing), rows_written=index_written + report_written
+        )
+        StagedCustomer.objects.filter(run_id=run.pk).delete()
+    return index_written, len(failing)

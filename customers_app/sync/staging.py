@@ -1,0 +1,71 @@
+"""Staging: the rows a running sync has read, written as pages arrive.
+
+Each partition writes its pages here while its next pages are still in flight, so the
+database work of a sync overlaps its walk instead of following it. Rows go in with
+PostgreSQL's COPY, or one prepared INSERT per batch on SQLite: ``bulk_create`` prepares
+every field of every row one at a time and cost more than the walk itself (see
+``bindings/reconcile.py``). Nothing but the sync reads these rows; the snapshot step moves
+them into the index and deletes them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from django.db import connection, transaction
+
+from customers_app.models import StagedCustomer
+from customers_app.sync.rows import IndexRow, index_row_from_customer, index_row_values
+from wonder import Customer
+
+__all__ = ["StagedRow", "staged_row_from_customer", "staged_rows_delete", "staged_rows_write"]
+
+# (IndexRow values..., fingerprint, masked card number, binding problem)
+StagedRow = tuple
+
+_INDEX_FIELDS = IndexRow.__slots__
+
+
+def staged_row_from_customer(customer: Customer, linked_source_type: str) -> StagedRow:
+    """The staging row of one customer: its index row, fingerprint and report facts."""
+    row = index_row_from_customer(customer, linked_source_type)
+    token = customer.default_payment_token
+    card = token.credit_card if token else None
+    # The report keeps the masked number as the client made it ("424242******4242").
+    card_number = card.number[:32].replace("\x00", "") if card else ""
+    binding_problem = token is not None and token.has_binding_problem
+    return (*index_row_values(row), row.fingerprint(), card_number, binding_problem)
+
+
+@functools.cache
+def _insert_columns() -> tuple[str, list[str]]:
+    meta = StagedCustomer._meta
+    names = ["run", *_INDEX_FIELDS, "fingerprint", "card_number", "binding_problem"]
+    columns = [meta.get_field(name).column for name in names]
+    table = connection.ops.quote_name(meta.db_table)
+    return table, columns
+
+
+def staged_rows_write(*, run_id: int, rows: Iterable[StagedRow]) -> int:
+    """Add ``rows`` of run ``run_id`` to staging in one transaction; returns how many."""
+    table, columns = _insert_columns()
+    column_list = ", ".join(connection.ops.quote_name(column) for column in columns)
+    values = [(run_id, *row) for row in rows]
+    if not values:
+        return 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
+                for row_values in values:
+                    copy.write_row(row_values)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            statement = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
+            cursor.executemany(statement, values)
+    return len(values)
+
+
+def staged_rows_delete(*, run_ids: Iterable[int]) -> None:
+    """Forget the staging rows of these runs (completed, failed or abandoned)."""
+    StagedCustomer.objects.filter(run_id__in=list(run_ids)).delete()

@@ -1,0 +1,147 @@
+"""The sync run in the foreground (``sync_customers``) against the sandbox over HTTP: the
+customer index holds every customer, the report every failing one, and both change only
+when a sync completes."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from customers_app.models import (
+    FailedBinding,
+    IndexedCustomer,
+    ScanRun,
+    ScanStatus,
+    StagedCustomer,
+)
+from customers_app.sync.rows import index_row_from_customer
+from customers_app.sync.runs import sync_run
+from wonder.parsing import parse_customer
+
+pytestmark = pytest.mark.django_db
+
+
+def _sandbox_customers(store) -> dict[str, tuple[str, dict]]:
+    return {
+        customer["uuid"]: (source_type, customer)
+        for source_type in ("User", "Store")
+        for customer in store.iter_customers(source_type)
+    }
+
+
+def _expected_failing(store) -> dict[str, tuple[str, str, str]]:
+    expected = {}
+    for uuid, (source_type, customer) in _sandbox_customers(store).items():
+        token = customer.get("default_payment_token")
+        if not token:
+            continue
+        state = str(token.get("state", "")).lower()
+        if state in {"failed", "pending"} or token.get("error_code"):
+            expected[uuid] = (source_type, token["state"], token["error_code"])
+    return expected
+
+
+def test_a_sync_indexes_every_customer_and_finds_every_failing_binding(live_sandbox):
+    run = sync_run(partitions=3, concurrency=2)
+
+    assert run.status == ScanStatus.COMPLETED, run.error
+    customers = _sandbox_customers(live_sandbox.store)
+    indexed = {row.uuid: row for row in IndexedCustomer.objects.all()}
+    assert set(indexed) == set(customers)
+    # Each row is what the one record-to-row function makes of the sandbox's customer.
+    for uuid, (source_type, payload) in list(customers.items())[:50]:
+        expected = index_row_from_customer(parse_customer(payload), source_type)
+        assert indexed[uuid].fingerprint == expected.fingerprint()
+        assert indexed[uuid].linked_source_type == source_type
+    found = {
+        uuid: (source_type, state, error_code)
+        for uuid, source_type, state, error_code in FailedBinding.objects.values_list(
+            "uuid", "linked_source_type", "state", "error_code"
+        )
+    }
+    assert found == _expected_failing(live_sandbox.store)
+    assert run.customers_seen == len(customers) == run.customers_expected
+    assert run.failures_found == len(found)
+    assert run.pages_done == run.pages_expected
+    assert run.rows_written >= len(customers)
+    assert not StagedCustomer.objects.exists()
+
+
+def test_no_token_value_or_more_than_six_and_four_card_digits_is_stored(live_sandbox):
+    sync_run()
+    stored = " ".join(
+        str(value)
+        for model in (IndexedCustomer, FailedBinding)
+        for row in model.objects.values()
+        for value in row.values()
+    )
+    assert "tok_" not in stored
+    assert not FailedBinding.objects.filter(card_number__regex=r"\d{7}").exists()
+    assert not IndexedCustomer.objects.filter(card_first6__regex=r"\d{7}").exists()
+
+
+def test_a_second_sync_with_nothing_changed_writes_no_index_row(live_sandbox):
+    sync_run()
+    before = dict(IndexedCustomer.objects.values_list("uuid", "last_seen_at"))
+
+    second = sync_run()
+
+    assert second.status == ScanStatus.COMPLETED, second.error
+    assert second.rows_written == 0
+    assert dict(IndexedCustomer.objects.values_list("uuid", "last_seen_at")) == before
+
+
+def test_a_customer_gone_from_wonder_leaves_the_index_and_a_changed_one_is_rewritten(
+    live_sandbox,
+):
+    sync_run()
+    gone = IndexedCustomer.objects.first()
+    gone.pk = None
+    gone.uuid = "00000000-0000-4000-8000-000000000000"
+    gone.save()
+    changed = IndexedCustomer.objects.exclude(pk=gone.pk).first()
+    IndexedCustomer.objects.filter(pk=changed.pk).update(name="Old name", fingerprint="x")
+
+    second = sync_run()
+
+    assert not IndexedCustomer.objects.filter(uuid=gone.uuid).exists()
+    changed.refresh_from_db()
+    assert changed.name != "Old name"
+    assert changed.last_seen_at == second.finished_at or changed.last_seen_at > gone.first_seen_at
+    assert second.rows_written == 2
+
+
+def test_a_sync_that_fails_midway_leaves_index_and_report_as_they_were(live_sandbox, settings):
+    sync_run()
+    index_before = list(IndexedCustomer.objects.order_by("pk").values())
+    report_before = list(FailedBinding.objects.order_by("pk").values())
+    settings.SYNC_PAGE_SIZE = 50
+    live_sandbox.set_faults(error_rate=0.5)
+
+    failed = sync_run(partitions=2, concurrency=2)
+
+    assert failed.status == ScanStatus.FAILED
+    assert "Wonder could not be read completely" in failed.error
+    assert list(IndexedCustomer.objects.order_by("pk").values()) == index_before
+    assert list(FailedBinding.objects.order_by("pk").values()) == report_before
+    assert not StagedCustomer.objects.filter(run=failed).exists()
+
+
+def test_the_command_prints_one_line_and_exits_non_zero_on_failure(live_sandbox, capsys):
+    call_command("sync_customers")
+    out = capsys.readouterr().out.strip()
+    run = ScanRun.objects.get()
+    assert out == (
+        f"Sync {run.pk} completed: {run.customers_seen} customers, {run.failures_found} "
+        f"failing or pending bindings, {run.pages_done} pages, {run.rows_written} rows written."
+    )
+    live_sandbox.set_faults(fault="down")
+    with pytest.raises(CommandError, match=r"Sync \d+ failed: Wonder could not be read"):
+        call_command("sync_customers")
+
+
+def test_the_command_refuses_bad_options(live_sandbox):
+    with pytest.raises(CommandError, match="--concurrency must be at least 1"):
+        call_command("sync_customers", "--concurrency", "0")
+    with pytest.raises(CommandError, match="--wait goes with --enqueue"):
+        call_command("sync_customers", "--wait")
