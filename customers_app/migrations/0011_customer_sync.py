@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers_app", "0009_indexed_customers"),
+        ("customers_app", "0010_mask_card_numbers_written_other_ways"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
