@@ -97,7 +97,7 @@ print(json.dumps({
 """
 
 _PARTITION_LINE = re.compile(
-    r"partition \d+ walked: (\d+) requests, (\d+) rows staged in ([\d.]+) s; process cpu "
+    r"sync (\d+) partition \d+ walked: (\d+) requests, (\d+) rows staged in ([\d.]+) s; process cpu "
     r"([\d.]+) s, building rows ([\d.]+) s, writing ([\d.]+) s cpu / ([\d.]+) s wall"
 )
 _COMPLETED_LINE = re.compile(r"sync (\d+) completed: .* saved in ([\d.]+) s \(cpu ([\d.]+) s\)")
@@ -266,8 +266,9 @@ class Bench:
                     print("#", line[line.index("sync ") :], flush=True)
         first_id = min(int(match[0]) for match in _COMPLETED_LINE.findall(text))
         partitions = [
-            tuple(float(value) for value in match)
-            for match in _PARTITION_LINE.findall(text.split(f"sync {first_id} completed")[0])
+            tuple(float(value) for value in match[1:])
+            for match in _PARTITION_LINE.findall(text)
+            if int(match[0]) == first_id
         ]
         commit = next(
             (float(save), float(cpu))
