@@ -6,7 +6,7 @@ from wonder import factory  # noqa: F401  (registers the setting_changed receive
 
 __all__ = ["sync_completed"]
 
-# Sent once a sync (today the failed bindings scan) has made its new snapshot current, after
+# Sent once a customer sync (customers_app/sync/) has made its new snapshot current, after
 # that transaction committed, with ``run``: the finished ScanRun. Receivers (digests, for
 # one) must not fail the sync: an exception in a receiver is logged, never raised.
 sync_completed = Signal()

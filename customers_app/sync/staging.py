@@ -11,7 +11,10 @@ them into the index and deletes them.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import queue
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.db import connection, transaction
 
@@ -19,7 +22,13 @@ from customers_app.models import StagedCustomer
 from customers_app.sync.rows import IndexRow, index_row_from_customer, index_row_values
 from wonder import Customer
 
-__all__ = ["StagedRow", "staged_row_from_customer", "staged_rows_delete", "staged_rows_write"]
+__all__ = [
+    "StagedRow",
+    "StagingWriter",
+    "staged_row_from_customer",
+    "staged_rows_delete",
+    "staged_rows_write",
+]
 
 # (IndexRow values..., fingerprint, masked card number, binding problem)
 StagedRow = tuple
@@ -69,3 +78,57 @@ def staged_rows_write(*, run_id: int, rows: Iterable[StagedRow]) -> int:
 def staged_rows_delete(*, run_ids: Iterable[int]) -> None:
     """Forget the staging rows of these runs (completed, failed or abandoned)."""
     StagedCustomer.objects.filter(run_id__in=list(run_ids)).delete()
+
+
+_DONE = object()
+
+
+class StagingWriter:
+    """Hands each arriving page to ``handle`` (build its rows, write them) on a thread of
+    its own, so the walk's thread goes on receiving pages and sending requests meanwhile.
+
+    The queue is short (back-pressure: a slow database slows the walk rather than filling
+    memory). An exception in ``handle`` is raised to the walk on its next ``put`` or at
+    ``close``. Inside a transaction (a test's) another connection could not see the rows
+    it depends on, so there it calls ``handle`` inline instead.
+    """
+
+    def __init__(self, handle: Callable[..., None], *, backlog: int = 4) -> None:
+        self._handle = handle
+        self._error: BaseException | None = None
+        self._threaded = not connection.in_atomic_block
+        if self._threaded:
+            self._queue: queue.Queue = queue.Queue(maxsize=backlog)
+            self._thread = threading.Thread(target=self._run, name="sync-staging", daemon=True)
+            self._thread.start()
+
+    def put(self, *args: Any) -> None:
+        if not self._threaded:
+            self._handle(*args)
+            return
+        self._raise_if_failed()
+        self._queue.put(args)
+
+    def close(self) -> None:
+        """Wait until every page put is handled; raise what ``handle`` raised, if anything."""
+        if self._threaded:
+            self._queue.put(_DONE)
+            self._thread.join()
+        self._raise_if_failed()
+
+    def _raise_if_failed(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def _run(self) -> None:
+        try:
+            while (item := self._queue.get()) is not _DONE:
+                if self._error is None:  # after a failure, only drain (the walk is stopping)
+                    try:
+                        self._handle(*item)
+                    except BaseException as error:  # noqa: BLE001 - handed to the walk
+                        self._error = error
+        finally:
+            # This thread's own database connection.
+            connection.close()

@@ -112,13 +112,18 @@ def partition_walk(
         try:
             while in_flight:
                 done, _pending = wait(in_flight, return_when=FIRST_COMPLETED)
+                arrived = []
                 for future in done:
                     cursor = in_flight.pop(future)
                     page = future.result()
                     cursor.learn(page)
-                    totals = {each.linked_source_type: each.total for each in cursors}
-                    on_page(page, cursor.linked_source_type, totals)
+                    arrived.append((page, cursor.linked_source_type))
+                # The next requests go out before these pages are handed on (rows built and
+                # written): otherwise every write would leave the pipeline short of requests.
                 refill(pool)
+                totals = {each.linked_source_type: each.total for each in cursors}
+                for page, linked_source_type in arrived:
+                    on_page(page, linked_source_type, totals)
         except BaseException:
             for future in in_flight:
                 future.cancel()
