@@ -9,21 +9,13 @@ written in full on every click. Parameter names are kept, values never.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from gunicorn.glogging import Logger
 
-from accounts.log_filters import SecretRedactionFilter
+from accounts.log_filters import SecretRedactionFilter, query_values_drop
 
-__all__ = ["SafeAccessLogger", "query_values_drop"]
-
-QUERY_VALUE_DROPPED = "..."
-
-
-def query_values_drop(query: str) -> str:
-    """``q=4111...&page=2`` becomes ``q=...&page=...``: which parameters, never their values."""
-    names = [name for name, _value in parse_qsl(query, keep_blank_values=True)]
-    return "&".join(f"{name}={QUERY_VALUE_DROPPED}" for name in names)
+__all__ = ["SafeAccessLogger"]
 
 
 def _url_without_query_values(url: str) -> str:
