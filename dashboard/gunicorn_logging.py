@@ -18,6 +18,18 @@ from accounts.log_filters import SecretRedactionFilter, query_values_drop
 __all__ = ["SafeAccessLogger"]
 
 
+def _decoded_path(path_info: str) -> str:
+    """The percent-decoded path, so the filter sees a card number however it was encoded.
+
+    PEP 3333 hands it over as latin-1 text of the UTF-8 bytes the browser sent; some gunicorn
+    versions decode it as UTF-8 already. Either way the log shows the characters typed.
+    """
+    try:
+        return path_info.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return path_info
+
+
 def _url_without_query_values(url: str) -> str:
     parts = urlsplit(url)
     if not parts.query:
@@ -37,18 +49,26 @@ class SafeAccessLogger(Logger):
 
     def atoms(self, resp, req, environ, request_time) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)
-        query = query_values_drop(environ.get("QUERY_STRING", ""))
-        path = environ.get("PATH_INFO", "")
-        # %(r)s is the raw request line, query string and all: rebuilt without the values.
-        atoms["r"] = "{} {}{} {}".format(
-            environ.get("REQUEST_METHOD", "-"),
-            path,
-            f"?{query}" if query else "",
-            environ.get("SERVER_PROTOCOL", "-"),
-        )
-        atoms["q"] = query
-        # The referer is the previous page's URL, its search included.
-        atoms["f"] = _url_without_query_values(environ.get("HTTP_REFERER", "-"))
-        if "{referer}i" in atoms:
-            atoms["{referer}i"] = atoms["f"]
+        try:
+            _query_values_leave_out(atoms, environ)
+        except Exception:  # noqa: BLE001  (gunicorn drops the response when this raises)
+            atoms.update({"r": "-", "q": "-", "f": "-", "{referer}i": "-"})
         return atoms
+
+
+def _query_values_leave_out(atoms: dict, environ: dict) -> None:
+    """Rewrite the atoms that carry a query string: names kept, values left out."""
+    query = query_values_drop(environ.get("QUERY_STRING", ""))
+    path = _decoded_path(environ.get("PATH_INFO", ""))
+    # %(r)s is the raw request line, query string and all: rebuilt without the values.
+    atoms["r"] = "{} {}{} {}".format(
+        environ.get("REQUEST_METHOD", "-"),
+        path,
+        f"?{query}" if query else "",
+        environ.get("SERVER_PROTOCOL", "-"),
+    )
+    atoms["q"] = query
+    # The referer is the previous page's URL, its search included.
+    atoms["f"] = _url_without_query_values(environ.get("HTTP_REFERER", "-"))
+    if "{referer}i" in atoms:
+        atoms["{referer}i"] = atoms["f"]

@@ -120,3 +120,15 @@ def test_a_path_with_a_line_break_writes_one_escaped_access_line(server):
     written = _log_after(server, browse, until=("GET /customers/abc",))
     assert not any(line.startswith(forged[:20]) for line in written.splitlines()), written
     assert "/customers/abc\\nGET /healthz" in written
+
+
+def test_a_path_keeps_its_characters_and_loses_its_card_number(server):
+    browser = server.session()
+
+    def browse():
+        browser.get(f"{server.base_url}/customers/{quote('陳大文 card 4111%2B1111')}/", timeout=30)
+        browser.get(f"{server.base_url}/customers/{quote('4111 1111 1111 1111')}/", timeout=30)
+
+    written = _log_after(server, browse, until=("GET /customers/陳大文", "GET /customers/["))
+    assert '"GET /customers/陳大文 card 4111%2B1111/ HTTP/1.1" 404' in written, written
+    assert '"GET /customers/[REDACTED]/ HTTP/1.1" 404' in written, written
