@@ -356,7 +356,7 @@ LOGGING = {
         # Django's defaults give these loggers handlers of their own, without the filters
         # (runserver's request lines carry the query string): emptied, so every line goes
         # through the one filtered handler above.
-        "django": {"handlers": [], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        "django": {"handlers": [], "level": "INFO"},
         "django.server": {
             "handlers": [],
             "propagate": True,
