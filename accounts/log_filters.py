@@ -10,11 +10,21 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import parse_qsl
 
 from .redaction import redact_secrets
 from .request_context import current_request_id, current_username
 
-__all__ = ["RequestContextFilter", "SecretRedactionFilter", "control_characters_escape"]
+__all__ = [
+    "QUERY_VALUE_DROPPED",
+    "RequestContextFilter",
+    "RequestLineQueryFilter",
+    "SecretRedactionFilter",
+    "control_characters_escape",
+    "query_values_drop",
+]
+
+QUERY_VALUE_DROPPED = "..."
 
 # Characters that could end a line, rewrite it on a terminal or hide text: C0 and C1
 # controls (newlines, carriage return, escape...), DEL, Unicode line and paragraph
@@ -38,6 +48,16 @@ def control_characters_escape(text: str) -> str:
     """``text`` with every control character written as an escape (a newline as ``\\n``),
     so a value taken from a request cannot start a line of its own in a log."""
     return _CONTROL_CHARACTERS.sub(_escape, text)
+
+
+def query_values_drop(query: str) -> str:
+    """``q=4111...&page=2`` becomes ``q=...&page=...``: which parameters, never their values.
+
+    Values can hold anything a person typed, a card number among them, and percent-encoded
+    (``next=%2F...%3Fq%3D4111%2B1111...``) where no pattern could recognise one.
+    """
+    names = [name for name, _value in parse_qsl(query, keep_blank_values=True)]
+    return "&".join(f"{name}={QUERY_VALUE_DROPPED}" for name in names)
 
 
 def _multiline_escape(text: str) -> str:
@@ -89,4 +109,23 @@ class SecretRedactionFilter(logging.Filter):
         if isinstance(user, str):
             record.user = control_characters_escape(redact_secrets(user))
         setattr(record, _SANITISED, True)
+        return True
+
+
+class RequestLineQueryFilter(logging.Filter):
+    """Leave query values out of a server's request line (``"GET /path?q=... HTTP/1.1"``),
+    the first argument of the development server's (``django.server``) log lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the request line in place; never drops the record."""
+        if isinstance(record.args, tuple) and record.args and isinstance(record.args[0], str):
+            method, space, rest = record.args[0].partition(" ")
+            target, space_after, protocol = rest.rpartition(" ")
+            if not space_after:  # no protocol: the whole rest is the target
+                target, protocol = rest, ""
+            path, question_mark, query = target.partition("?")
+            if question_mark:
+                line = f"{method}{space}{path}?{query_values_drop(query)}"
+                line += f" {protocol}" if protocol else ""
+                record.args = (line, *record.args[1:])
         return True

@@ -83,7 +83,7 @@ def card_numbers_replace(text: str, replacement: Callable[[str], str]) -> tuple[
 
 
 def redact_secrets(text: str) -> str:
-    """Return ``text`` with token values and 13-19 digit card numbers replaced, and without
+    """Return ``text`` with token values and card-like numbers replaced, and without
     NUL characters (PostgreSQL refuses them in text and JSON, and a log has no use for them)."""
     if not text:
         return text

@@ -9,21 +9,25 @@ written in full on every click. Parameter names are kept, values never.
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from gunicorn.glogging import Logger
 
-from accounts.log_filters import SecretRedactionFilter
+from accounts.log_filters import SecretRedactionFilter, query_values_drop
 
-__all__ = ["SafeAccessLogger", "query_values_drop"]
-
-QUERY_VALUE_DROPPED = "..."
+__all__ = ["SafeAccessLogger"]
 
 
-def query_values_drop(query: str) -> str:
-    """``q=4111...&page=2`` becomes ``q=...&page=...``: which parameters, never their values."""
-    names = [name for name, _value in parse_qsl(query, keep_blank_values=True)]
-    return "&".join(f"{name}={QUERY_VALUE_DROPPED}" for name in names)
+def _decoded_path(path_info: str) -> str:
+    """The percent-decoded path, so the filter sees a card number however it was encoded.
+
+    PEP 3333 hands it over as latin-1 text of the UTF-8 bytes the browser sent; some gunicorn
+    versions decode it as UTF-8 already. Either way the log shows the characters typed.
+    """
+    try:
+        return path_info.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return path_info
 
 
 def _url_without_query_values(url: str) -> str:
@@ -45,18 +49,26 @@ class SafeAccessLogger(Logger):
 
     def atoms(self, resp, req, environ, request_time) -> dict:
         atoms = super().atoms(resp, req, environ, request_time)
-        query = query_values_drop(environ.get("QUERY_STRING", ""))
-        path = environ.get("PATH_INFO", "")
-        # %(r)s is the raw request line, query string and all: rebuilt without the values.
-        atoms["r"] = "{} {}{} {}".format(
-            environ.get("REQUEST_METHOD", "-"),
-            path,
-            f"?{query}" if query else "",
-            environ.get("SERVER_PROTOCOL", "-"),
-        )
-        atoms["q"] = query
-        # The referer is the previous page's URL, its search included.
-        atoms["f"] = _url_without_query_values(environ.get("HTTP_REFERER", "-"))
-        if "{referer}i" in atoms:
-            atoms["{referer}i"] = atoms["f"]
+        try:
+            _query_values_leave_out(atoms, environ)
+        except Exception:  # noqa: BLE001  (gunicorn drops the response when this raises)
+            atoms.update({"r": "-", "q": "-", "f": "-", "{referer}i": "-"})
         return atoms
+
+
+def _query_values_leave_out(atoms: dict, environ: dict) -> None:
+    """Rewrite the atoms that carry a query string: names kept, values left out."""
+    query = query_values_drop(environ.get("QUERY_STRING", ""))
+    path = _decoded_path(environ.get("PATH_INFO", ""))
+    # %(r)s is the raw request line, query string and all: rebuilt without the values.
+    atoms["r"] = "{} {}{} {}".format(
+        environ.get("REQUEST_METHOD", "-"),
+        path,
+        f"?{query}" if query else "",
+        environ.get("SERVER_PROTOCOL", "-"),
+    )
+    atoms["q"] = query
+    # The referer is the previous page's URL, its search included.
+    atoms["f"] = _url_without_query_values(environ.get("HTTP_REFERER", "-"))
+    if "{referer}i" in atoms:
+        atoms["{referer}i"] = atoms["f"]

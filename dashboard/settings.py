@@ -342,6 +342,7 @@ LOGGING = {
     "filters": {
         "request_context": {"()": "accounts.log_filters.RequestContextFilter"},
         "redact_secrets": {"()": "accounts.log_filters.SecretRedactionFilter"},
+        "request_line_query": {"()": "accounts.log_filters.RequestLineQueryFilter"},
     },
     "formatters": {
         "plain": {
@@ -362,7 +363,12 @@ LOGGING = {
         # Django's defaults give these loggers handlers of their own, without the filters
         # (runserver's request lines carry the query string): emptied, so every line goes
         # through the one filtered handler above.
-        "django": {"handlers": [], "level": os.environ.get("LOG_LEVEL", "INFO")},
-        "django.server": {"handlers": [], "propagate": True},
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {
+            "handlers": [],
+            "propagate": True,
+            # runserver's request lines: query values left out, as in gunicorn's access log.
+            "filters": ["request_line_query"],
+        },
     },
 }

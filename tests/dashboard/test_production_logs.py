@@ -42,11 +42,19 @@ def server(sandbox_server, key_pair, tmp_path_factory):
     started.forget_cache()
 
 
-def _log_after(server, action) -> str:
-    """What the server's log stream gained while ``action`` ran."""
+def _log_after(server, action, *, until: tuple[str, ...] = ()) -> str:
+    """What the server's log stream gained while ``action`` ran: gunicorn writes the access
+    line after the response is sent, so wait (on a busy machine, a while) until every text
+    in ``until`` is there, then a moment for anything else."""
     before = len(server.access_log())
     action()
-    time.sleep(0.3)  # gunicorn writes the access line after the response is sent
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        written = server.access_log()[before:]
+        if all(text in written for text in until):
+            break
+        time.sleep(0.1)
+    time.sleep(0.3)
     return server.access_log()[before:]
 
 
@@ -67,7 +75,7 @@ def test_a_searched_card_number_never_reaches_the_log(server, search):
             timeout=30,
         )
 
-    written = _log_after(server, browse)
+    written = _log_after(server, browse, until=(f"GET {REPORT}?", f"GET {REPORT}1/follow-up/"))
     assert CARD_IN_ANY_SPELLING.search(written) is None, written
     # The access log still names the page and its parameters, without their values.
     assert f'"GET {REPORT}?q=...&followup_status=... HTTP/1.1" 200' in written
@@ -96,7 +104,7 @@ def test_a_malformed_request_with_a_card_number_leaves_none_in_the_error_log(ser
             raw.sendall(request.encode("latin-1"))
             raw.recv(4096)
 
-    written = _log_after(server, send)
+    written = _log_after(server, send, until=("Invalid request from",))
     assert "invalid request from ip=127.0.0.1: invalid http header" in written.lower(), written
     assert CARD_IN_ANY_SPELLING.search(written) is None, written
     assert "\x01" not in written
@@ -109,6 +117,18 @@ def test_a_path_with_a_line_break_writes_one_escaped_access_line(server):
     def browse():
         browser.get(f"{server.base_url}/customers/abc%0a{quote(forged)}/", timeout=30)
 
-    written = _log_after(server, browse)
+    written = _log_after(server, browse, until=("GET /customers/abc",))
     assert not any(line.startswith(forged[:20]) for line in written.splitlines()), written
     assert "/customers/abc\\nGET /healthz" in written
+
+
+def test_a_path_keeps_its_characters_and_loses_its_card_number(server):
+    browser = server.session()
+
+    def browse():
+        browser.get(f"{server.base_url}/customers/{quote('陳大文 card 4111%2B1111')}/", timeout=30)
+        browser.get(f"{server.base_url}/customers/{quote('4111 1111 1111 1111')}/", timeout=30)
+
+    written = _log_after(server, browse, until=("GET /customers/陳大文", "GET /customers/["))
+    assert '"GET /customers/陳大文 card 4111%2B1111/ HTTP/1.1" 404' in written, written
+    assert '"GET /customers/[REDACTED]/ HTTP/1.1" 404' in written, written
