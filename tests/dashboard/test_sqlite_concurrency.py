@@ -92,12 +92,12 @@ def test_saves_while_a_scan_writes_from_another_process_all_succeed(sqlite_serve
     stop = threading.Event()
 
     def keep_scanning() -> None:
-        # Scan after scan (each writes every failing binding, then the snapshot) until the
+        # Sync after sync (each stages every customer, then makes the snapshot current) until the
         # people are done saving.
         while not stop.is_set():
             scans.append(
                 subprocess.run(
-                    [sys.executable, "manage.py", "scan_bindings", "--concurrency", "4"],
+                    [sys.executable, "manage.py", "sync_customers"],
                     cwd=PROJECT_ROOT,
                     env=sqlite_server.environment,
                     capture_output=True,
