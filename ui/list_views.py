@@ -26,6 +26,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext
 from django_tables2 import RequestConfig
 
 from ui.corrections import paginate_or_correct
@@ -207,10 +208,9 @@ def table_export_response(
     last row and in an ``X-Export-Truncated`` header."""
     rows = table_rows(table)
     if size.truncated:
-        notice = (
-            f"Export stopped at {size.rows:,} of {size.matching:,} rows: "
-            "narrow the filters for the rest."
-        )
+        notice = gettext(
+            "Export stopped at {rows} of {matching} rows: narrow the filters for the rest."
+        ).format(rows=f"{size.rows:,}", matching=f"{size.matching:,}")
         rows = itertools.chain(rows, [[notice]])
     if file_format == "csv":
         response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")

@@ -10,10 +10,12 @@ choosing a filter then pressing Apply pushed the same URL twice: Back needed two
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from playwright.sync_api import Page, expect
 
+from customers_app.bindings import views as bindings_views
 from customers_app.models import FailedBinding
 
 REPORT = "/customers/failed-bindings/"
@@ -39,7 +41,11 @@ def assert_focus_is_on_then_tab_stays_in(page: Page, region_id: str) -> None:
 
 def test_report_sort_and_paging_keep_the_keyboard_place(page_as, scanned, monkeypatch):
     # Three pages of the sandbox's failing bindings: a middle one has both pager links.
-    monkeypatch.setattr("customers_app.bindings.views.PER_PAGE", 25)
+    monkeypatch.setattr(
+        bindings_views,
+        "FAILED_BINDING_LIST",
+        dataclasses.replace(bindings_views.FAILED_BINDING_LIST, per_page=25),
+    )
     assert 50 < FailedBinding.objects.filter(resolved_at__isnull=True).count() <= 75
     page = page_as("finance")
     page.goto(REPORT)

@@ -127,6 +127,12 @@ def test_htmx_filtering_returns_only_the_table(finance, scanned):
     assert "matching bindings" in html and "<html" not in html
     # The export links come with the swapped table, so they export what the filter shows.
     assert "failed-bindings/export/?state=failed&amp;export=csv" in html
+    # One URL, two answers: a cache or Back must not hand out the fragment as the page.
+    assert "HX-Request" in response["Vary"]
+    # htmx restoring history, or swapping another element, gets the whole page.
+    for headers in ({"HX-History-Restore-Request": "true"}, {"HX-Target": "binding-scan"}):
+        page = finance.get(REPORT, {"state": "failed"}, headers={"HX-Request": "true", **headers})
+        assert "<html" in page.content.decode(), headers
 
 
 def test_error_code_notes_show_beside_failures(finance, scanned):
