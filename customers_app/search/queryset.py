@@ -1,0 +1,124 @@
+"""The customer index query for a parsed search: what matches, and in which order.
+
+Every text match is a case-insensitive ``LIKE '%...%'`` (or a prefix), which Django escapes:
+``%``, ``_`` and ``*`` typed by an agent are literal characters. On PostgreSQL these are
+served by trigram indexes on the same expressions (``UPPER(name)`` and so on; see the
+migration ``customer_search_trigram_indexes``); on SQLite they scan the table.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+
+from customers_app.models import IndexedCustomer
+from customers_app.search.terms import SearchTerm, TermKind
+
+__all__ = ["customer_search_queryset"]
+
+# International call prefix a customer may read out before the dial code ("00852 ...").
+_INTERNATIONAL_PREFIX = "00"
+
+
+def _phone_digits(digits: str) -> str:
+    if digits.startswith(_INTERNATIONAL_PREFIX) and len(digits) > 6:
+        return digits[len(_INTERNATIONAL_PREFIX) :]
+    return digits
+
+
+def _uuid_match(term: SearchTerm) -> tuple[Q, Q]:
+    exact = Q(uuid=term.value) | Q(uuid=term.value.lower()) | Q(reference_number=term.value)
+    return exact, exact
+
+
+def _phone_match(term: SearchTerm) -> tuple[Q, Q]:
+    # The full digits hold the national ones at their end, so "contains" finds the number
+    # typed with or without its dial code, and a part of it.
+    digits = _phone_digits(term.value)
+    return (
+        Q(full_phone_digits__contains=digits),
+        Q(full_phone_digits=digits) | Q(phone_digits=digits),
+    )
+
+
+def _four_digits_match(term: SearchTerm) -> tuple[Q, Q]:
+    return (
+        Q(card_last4=term.value) | Q(full_phone_digits__contains=term.value),
+        Q(card_last4=term.value) | Q(phone_digits=term.value),
+    )
+
+
+def _all_words_in_name(words: tuple[str, ...]) -> Q:
+    condition = Q()
+    for word in words:
+        condition &= Q(name__icontains=word)
+    return condition
+
+
+def _text_match(term: SearchTerm) -> tuple[Q, Q]:
+    return (
+        _all_words_in_name(term.words)
+        | Q(email__icontains=term.value)
+        | Q(reference_number__istartswith=term.value),
+        Q(name__iexact=term.value)
+        | Q(reference_number__iexact=term.value)
+        | Q(email__iexact=term.value),
+    )
+
+
+def _term_match(term: SearchTerm) -> tuple[Q, Q | None]:
+    """(what the term matches, what counts as an exact match of it, if anything)."""
+    kind = term.kind
+    if kind is TermKind.EMAIL:
+        return Q(email__icontains=term.value), Q(email__iexact=term.value)
+    if kind is TermKind.UUID:
+        return _uuid_match(term)
+    if kind is TermKind.PHONE:
+        return _phone_match(term)
+    if kind is TermKind.DIGITS4:
+        return _four_digits_match(term)
+    if kind is TermKind.TEXT:
+        return _text_match(term)
+    if kind is TermKind.NAME:
+        return _all_words_in_name(term.words), Q(name__iexact=term.value)
+    if kind is TermKind.REFERENCE:
+        return (
+            Q(reference_number__istartswith=term.value),
+            Q(reference_number__iexact=term.value),
+        )
+    field = {
+        TermKind.LAST4: "card_last4",
+        TermKind.STATE: "token_state",
+        TermKind.TOKEN_TYPE: "token_type",
+        TermKind.ERROR_CODE: "error_code",
+        TermKind.SOURCE: "linked_source_type",
+    }[kind]
+    # Filters, not searches: every row they keep matches them exactly, so they do not rank.
+    return Q(**{field: term.value}), None
+
+
+def customer_search_queryset(
+    *, terms: tuple[SearchTerm, ...], linked_source_type: str | None = None
+) -> QuerySet[IndexedCustomer]:
+    """Index rows matching every term (AND), exact matches first, then by name, then pk.
+
+    The pk is the tie-breaker: rows with the same name would otherwise come back in a
+    different order per query, which skips or repeats rows from page to page.
+    """
+    queryset = IndexedCustomer.objects.all()
+    if linked_source_type:
+        queryset = queryset.filter(linked_source_type=linked_source_type)
+    exact_conditions = []
+    for term in terms:
+        matches, exact = _term_match(term)
+        queryset = queryset.filter(matches)
+        if exact is not None:
+            exact_conditions.append(exact)
+    if not exact_conditions:
+        return queryset.order_by("name", "pk")
+    # Exact on any searched term puts the row first: "6589 8353" lists the customer whose
+    # whole number it is before those whose number merely contains it.
+    any_exact = Q()
+    for condition in exact_conditions:
+        any_exact |= condition
+    rank = Case(When(any_exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return queryset.annotate(search_rank=rank).order_by("search_rank", "name", "pk")

@@ -1,0 +1,140 @@
+"""What the search page calls: the index's status and one page of matching customers.
+
+Reads the dashboard's database only; a search never calls Wonder. The index is what the
+last complete sync saw (``ScanRun`` with status completed); before the first one completes
+the index is still being built, and a search must say so rather than "no results".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+
+from customers_app.models import ScanRun, ScanStatus
+from customers_app.search.queryset import customer_search_queryset
+from customers_app.search.records import SEARCH_ROW_FIELDS, customer_record_from_row
+from customers_app.search.terms import ParsedQuery, TermKind
+from wonder import Customer
+
+__all__ = ["IndexStatus", "SearchResults", "customer_search", "index_status_get"]
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    """The sync the index reflects, and the one running now (if any)."""
+
+    last_complete: ScanRun | None
+    running: ScanRun | None
+
+    @property
+    def is_ready(self) -> bool:
+        return self.last_complete is not None
+
+    @property
+    def as_of(self) -> datetime | None:
+        return self.last_complete.finished_at if self.last_complete else None
+
+
+def index_status_get() -> IndexStatus:
+    return IndexStatus(
+        last_complete=ScanRun.objects.filter(status=ScanStatus.COMPLETED).first(),
+        running=ScanRun.objects.filter(status=ScanStatus.RUNNING).first(),
+    )
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """One page of matches, with what the pager needs (the same names as a listing's)."""
+
+    query: ParsedQuery
+    customers: tuple[Customer, ...]
+    page: int
+    page_size: int
+    linked_source_type: str | None
+    # Counted up to CUSTOMER_SEARCH_COUNT_LIMIT; ``total_is_capped`` says there are more.
+    total: int
+    total_is_capped: bool
+    as_of: datetime | None
+    # The one customer an exact uuid or reference number names, when it is the only match.
+    exact_hit: Customer | None = None
+
+    @property
+    def query_text(self) -> str:
+        return self.query.text
+
+    @property
+    def first_row(self) -> int:
+        return (self.page - 1) * self.page_size + 1 if self.customers else 0
+
+    @property
+    def last_row(self) -> int:
+        return (self.page - 1) * self.page_size + len(self.customers)
+
+    @property
+    def page_count(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.page_count
+
+    @property
+    def is_out_of_range(self) -> bool:
+        return False
+
+
+def _names_one_customer(query: ParsedQuery, customer: Customer) -> bool:
+    """Whether the query was only a uuid or reference number, and this is its customer."""
+    if len(query.terms) != 1:
+        return False
+    term = query.terms[0]
+    if term.kind is TermKind.UUID:
+        return term.value.lower() == customer.uuid.lower() or term.value == (
+            customer.reference_number
+        )
+    if term.kind in (TermKind.TEXT, TermKind.REFERENCE):
+        return term.value.lower() == customer.reference_number.lower()
+    return False
+
+
+def customer_search(
+    *,
+    query: ParsedQuery,
+    linked_source_type: str | None,
+    page: int,
+    page_size: int,
+    as_of: datetime | None,
+) -> SearchResults:
+    """Page ``page`` of the customers matching ``query`` (as of the sync at ``as_of``).
+
+    A page past the last match shows the last page instead (the caller says so).
+    """
+    queryset = customer_search_queryset(terms=query.terms, linked_source_type=linked_source_type)
+    limit = settings.CUSTOMER_SEARCH_COUNT_LIMIT
+    # COUNT over a LIMIT: the database stops counting at the cap.
+    counted = queryset.order_by()[: limit + 1].count()
+    total = min(counted, limit)
+    last_page = max(1, -(-total // page_size))
+    shown_page = min(max(1, page), last_page)
+    offset = (shown_page - 1) * page_size
+    rows = queryset.only(*SEARCH_ROW_FIELDS)[offset : offset + page_size] if total else []
+    customers = tuple(customer_record_from_row(row) for row in rows)
+    # Exact matches sort first: a whole reference number that is also the start of others
+    # ("CUST-00000012" of "CUST-000000120") still names one customer.
+    exact_hit = None
+    if shown_page == 1 and customers and _names_one_customer(query, customers[0]):
+        if len(customers) == 1 or not _names_one_customer(query, customers[1]):
+            exact_hit = customers[0]
+    return SearchResults(
+        query=query,
+        customers=customers,
+        page=shown_page,
+        page_size=page_size,
+        linked_source_type=linked_source_type,
+        total=total,
+        total_is_capped=counted > limit,
+        as_of=as_of,
+        exact_hit=exact_hit,
+    )
