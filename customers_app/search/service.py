@@ -119,7 +119,9 @@ def customer_search(
     last_page = max(1, -(-total // page_size))
     shown_page = min(max(1, page), last_page)
     offset = (shown_page - 1) * page_size
-    rows = queryset.only(*SEARCH_ROW_FIELDS)[offset : offset + page_size] if total else []
+    # Never past the count: the pages stop where the counting stopped.
+    end = min(offset + page_size, total)
+    rows = queryset.only(*SEARCH_ROW_FIELDS)[offset:end] if total else []
     customers = tuple(customer_record_from_row(row) for row in rows)
     # Exact matches sort first: a whole reference number that is also the start of others
     # ("CUST-00000012" of "CUST-000000120") still names one customer.

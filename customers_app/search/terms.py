@@ -176,7 +176,7 @@ def _field_term(field: str, value: str) -> SearchTerm | str:
         canonical = _choice(value, allowed)
         if canonical is None:
             return format_lazy(
-                _("“{field}:{value}” is not a value {field}: takes; choose {choices}."),
+                _("“{field}:{value}” is not a known value; {field}: takes one of {choices}."),
                 field=field,
                 value=shown,
                 choices=", ".join(allowed),
