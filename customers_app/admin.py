@@ -3,9 +3,14 @@
 from django import forms
 from django.contrib import admin
 
-from customers_app.models import BindingExport, ErrorCodeNote, error_code_normalise
+from customers_app.models import (
+    BindingExport,
+    ErrorCodeNote,
+    IndexedCustomer,
+    error_code_normalise,
+)
 
-__all__ = ["BindingExportAdmin", "ErrorCodeNoteAdmin", "ErrorCodeNoteForm"]
+__all__ = ["BindingExportAdmin", "ErrorCodeNoteAdmin", "ErrorCodeNoteForm", "IndexedCustomerAdmin"]
 
 
 class ErrorCodeNoteForm(forms.ModelForm):
@@ -55,4 +60,31 @@ class BindingExportAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(IndexedCustomer)
+class IndexedCustomerAdmin(admin.ModelAdmin):
+    """The customer index, read-only: the sync writes it, nobody edits it by hand.
+
+    Also the peer that bench/search.py times the dashboard's search against: Django's own
+    changelist search over the same fields.
+    """
+
+    list_display = ("name", "email", "phone_display", "reference_number", "token_state")
+    search_fields = ("name", "email", "phone_digits", "full_phone_digits", "reference_number",
+                     "uuid", "card_last4")  # fmt: skip
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # The model has no permissions of its own: staff who may see customers may see it.
+        user = request.user
+        return user.is_active and user.is_staff and user.has_perm("customers_app.view_customers")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -1,0 +1,88 @@
+"""Indexes for customer search (customers_app/search) over the customer index.
+
+Search matches parts of names, emails and phone numbers (``LIKE '%...%'``), which an
+ordinary index cannot serve. On PostgreSQL this migration creates the ``pg_trgm``
+extension and trigram (GIN) indexes on exactly the expressions Django's lookups compare:
+``UPPER(name::text)`` for ``icontains``/``istartswith``, and the plain phone digits for
+``contains``. Everywhere, an index on (name, id) gives filter-only searches their order
+without sorting the whole table. SQLite has no trigram indexes: it scans the table (the
+figures are in bench/README.md) and gets only the (name, id) index.
+
+IF THE EXTENSION CANNOT BE CREATED (the database user may not create extensions, as on
+many managed databases), this migration stops with a message saying so. Then ask whoever
+administers the database to run, once, as a superuser, in the dashboard's database:
+
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+(on Amazon RDS / Cloud SQL / Azure the admin user may do it; pg_trgm is on their allowed
+lists), and run ``python manage.py migrate`` again. Nothing else needs doing by hand.
+"""
+
+from django.db import migrations
+
+_TABLE = "customers_app_indexedcustomer"
+
+# index name -> the expression it covers, written as Django's lookups write it on PostgreSQL
+# (a different spelling, e.g. without ::text, would leave the index unused).
+TRIGRAM_INDEXES = {
+    "ic_name_trgm": 'UPPER("name"::text)',
+    "ic_email_trgm": 'UPPER("email"::text)',
+    "ic_reference_trgm": 'UPPER("reference_number"::text)',
+    "ic_full_phone_digits_trgm": '"full_phone_digits"',
+}
+
+_EXTENSION_HELP = (
+    "Customer search needs PostgreSQL's pg_trgm extension, and this database user could not "
+    "create it ({error}). Ask the database's administrator to run, as a superuser, in this "
+    "database:  CREATE EXTENSION IF NOT EXISTS pg_trgm;  then run `python manage.py migrate` "
+    "again. (See customers_app/migrations/0010_customer_search_indexes.py.)"
+)
+
+
+def _create_trigram_extension(schema_editor) -> None:
+    from django.db import DatabaseError, transaction
+
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        if cursor.fetchone():
+            return  # created by an administrator beforehand: no privilege needed
+        try:
+            with transaction.atomic(using=schema_editor.connection.alias):
+                cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        except DatabaseError as error:
+            raise RuntimeError(_EXTENSION_HELP.format(error=str(error).strip())) from error
+
+
+def search_indexes_create(apps, schema_editor) -> None:
+    connection = schema_editor.connection
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE INDEX IF NOT EXISTS ic_name_id ON {_TABLE} ("name", "id")')
+    if connection.vendor != "postgresql":
+        return
+    _create_trigram_extension(schema_editor)
+    with connection.cursor() as cursor:
+        for name, expression in TRIGRAM_INDEXES.items():
+            cursor.execute(
+                f"CREATE INDEX IF NOT EXISTS {name} ON {_TABLE} "
+                f"USING gin (({expression}) gin_trgm_ops)"
+            )
+
+
+def search_indexes_drop(apps, schema_editor) -> None:
+    # The extension stays: other databases objects may use it, and dropping it needs rights.
+    names = ["ic_name_id"]
+    if schema_editor.connection.vendor == "postgresql":
+        names += list(TRIGRAM_INDEXES)
+    with schema_editor.connection.cursor() as cursor:
+        for name in names:
+            cursor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("customers_app", "0009_indexed_customers"),
+    ]
+
+    operations = [
+        migrations.RunPython(search_indexes_create, search_indexes_drop, elidable=False),
+    ]
