@@ -8,7 +8,9 @@ migration ``customer_search_trigram_indexes``); on SQLite they scan the table.
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from customers_app.models import IndexedCustomer
 from customers_app.search.terms import SearchTerm, TermKind
@@ -47,18 +49,37 @@ def _four_digits_match(term: SearchTerm) -> tuple[Q, Q]:
     )
 
 
+# Shorter than a trigram: a part of a name this short ("大文", "Ho") has no trigram to look
+# up, so PostgreSQL reads it from a bigram index instead (same migration). SQLite scans.
+_TRIGRAM = 3
+
+
+def _name_contains(word: str) -> Q:
+    condition = Q(name__icontains=word)
+    if len(word) == _TRIGRAM - 1 and connection.vendor == "postgresql":
+        bigram = RawSQL(
+            'ic_bigrams(UPPER("customers_app_indexedcustomer"."name"::text)) @> ARRAY[UPPER(%s)]',
+            (word,),
+            output_field=BooleanField(),
+        )
+        condition &= Q(bigram)
+    return condition
+
+
 def _all_words_in_name(words: tuple[str, ...]) -> Q:
     condition = Q()
     for word in words:
-        condition &= Q(name__icontains=word)
+        condition &= _name_contains(word)
     return condition
 
 
 def _text_match(term: SearchTerm) -> tuple[Q, Q]:
+    matches = _all_words_in_name(term.words) | Q(reference_number__istartswith=term.value)
+    # One or two characters are never how anyone finds an email (and no index serves them).
+    if len(term.value) >= _TRIGRAM:
+        matches |= Q(email__icontains=term.value)
     return (
-        _all_words_in_name(term.words)
-        | Q(email__icontains=term.value)
-        | Q(reference_number__istartswith=term.value),
+        matches,
         Q(name__iexact=term.value)
         | Q(reference_number__iexact=term.value)
         | Q(email__iexact=term.value),
@@ -97,9 +118,11 @@ def _term_match(term: SearchTerm) -> tuple[Q, Q | None]:
 
 
 def customer_search_queryset(
-    *, terms: tuple[SearchTerm, ...], linked_source_type: str | None = None
+    *, terms: tuple[SearchTerm, ...], linked_source_type: str | None = None, ranked: bool = True
 ) -> QuerySet[IndexedCustomer]:
     """Index rows matching every term (AND), exact matches first, then by name, then pk.
+
+    ``ranked=False`` leaves the order out, for counting.
 
     The pk is the tie-breaker: rows with the same name would otherwise come back in a
     different order per query, which skips or repeats rows from page to page.
@@ -113,6 +136,8 @@ def customer_search_queryset(
         queryset = queryset.filter(matches)
         if exact is not None:
             exact_conditions.append(exact)
+    if not ranked:
+        return queryset.order_by()
     if not exact_conditions:
         return queryset.order_by("name", "pk")
     # Exact on any searched term puts the row first: "6589 8353" lists the customer whose

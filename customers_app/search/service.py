@@ -113,8 +113,12 @@ def customer_search(
     """
     queryset = customer_search_queryset(terms=query.terms, linked_source_type=linked_source_type)
     limit = settings.CUSTOMER_SEARCH_COUNT_LIMIT
-    # COUNT over a LIMIT: the database stops counting at the cap.
-    counted = queryset.order_by()[: limit + 1].count()
+    # COUNT over a LIMIT: the database stops counting at the cap. Without the ranking
+    # annotation, which would be computed for every counted row.
+    matching = customer_search_queryset(
+        terms=query.terms, linked_source_type=linked_source_type, ranked=False
+    )
+    counted = matching[: limit + 1].count()
     total = min(counted, limit)
     last_page = max(1, -(-total // page_size))
     shown_page = min(max(1, page), last_page)
