@@ -34,7 +34,7 @@ HOSTILE_VALUES = [
     "../../etc/passwd",
 ]
 
-LIST_PARAMETERS = ["page", "page_size", "linked_source_type"]
+LIST_PARAMETERS = ["page", "page_size", "linked_source_type", "q"]
 REPORT_PARAMETERS = [
     "page", "sort", "q", "binding_status", "linked_source_type", "token_type", "state",
     "error_code", "card_brand", "first_seen_min", "first_seen_max", "first_seen_after",
