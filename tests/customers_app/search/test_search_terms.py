@@ -6,13 +6,15 @@ import pytest
 
 from customers_app.search.terms import MAX_QUERY_LENGTH, TermKind, query_parse
 
+UPPER_UUID = "535A0551-F29C-437F-9A1A-6A0E2F125C4A"
+
 
 @pytest.mark.parametrize(
     ("typed", "kind", "value"),
     [
         ("chan.taiman@gmail.com", TermKind.EMAIL, "chan.taiman@gmail.com"),
         ("@netvigator", TermKind.EMAIL, "@netvigator"),
-        ("535A0551-F29C-437F-9A1A-6A0E2F125C4A", TermKind.UUID, "535A0551-F29C-437F-9A1A-6A0E2F125C4A"),
+        (UPPER_UUID, TermKind.UUID, UPPER_UUID),
         ("+852 6589 8353", TermKind.PHONE, "85265898353"),
         ("(852) 6589-8353", TermKind.PHONE, "85265898353"),
         ("６５８９ ８３５３", TermKind.PHONE, "65898353"),
