@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
 
 from customers_app.models import IndexedCustomer
 from customers_app.search.terms import SearchTerm, TermKind
@@ -30,6 +31,19 @@ def _phone_digits(digits: str) -> str:
 def _uuid_match(term: SearchTerm) -> tuple[Q, Q]:
     exact = Q(uuid=term.value) | Q(uuid=term.value.lower()) | Q(reference_number=term.value)
     return exact, exact
+
+
+def _email_match(term: SearchTerm) -> tuple[Q, Q]:
+    local_part = term.value.partition("@")[0]
+    if len(local_part) < _TRIGRAM:
+        return Q(email__icontains=term.value), Q(email__iexact=term.value)
+    # The index looks up the part before the @ alone: a domain's trigrams ("COM", "NET")
+    # are in nearly every row, and reading their lists cost more than the rest of the page.
+    # The whole text is then checked on those few rows, in an expression no index covers.
+    return (
+        Q(email__icontains=local_part) & Q(email_lowered__contains=term.value.lower()),
+        Q(email__iexact=term.value),
+    )
 
 
 def _phone_match(term: SearchTerm) -> tuple[Q, Q]:
@@ -54,30 +68,37 @@ def _four_digits_match(term: SearchTerm) -> tuple[Q, Q]:
 _TRIGRAM = 3
 
 
-def _name_contains(word: str) -> Q:
-    condition = Q(name__icontains=word)
-    if len(word) == _TRIGRAM - 1 and connection.vendor == "postgresql":
-        bigram = RawSQL(
-            'ic_bigrams(UPPER("customers_app_indexedcustomer"."name"::text)) @> ARRAY[UPPER(%s)]',
-            (word,),
-            output_field=BooleanField(),
+def _name_contains(word: str, *, by_bigram: bool) -> Q:
+    if by_bigram:
+        # For two characters, "the name's bigrams include them" IS "the name contains them"
+        # (both upper-cased): no LIKE beside it, so no row is checked twice after the index.
+        return Q(
+            RawSQL(
+                'ic_bigrams(UPPER("customers_app_indexedcustomer"."name"::text)) '
+                "@> ARRAY[UPPER(%s)]",
+                (word,),
+                output_field=BooleanField(),
+            )
         )
-        condition &= Q(bigram)
-    return condition
+    return Q(name__icontains=word)
 
 
 def _all_words_in_name(words: tuple[str, ...]) -> Q:
+    # The bigram index only when no word has a trigram: beside a longer word, a short one
+    # ("Ho" of "Ho Chun Kit") matches so many names that its list costs more than it saves.
+    use_bigram = connection.vendor == "postgresql" and all(len(w) < _TRIGRAM for w in words)
     condition = Q()
     for word in words:
-        condition &= _name_contains(word)
+        condition &= _name_contains(word, by_bigram=use_bigram and len(word) == _TRIGRAM - 1)
     return condition
 
 
 def _text_match(term: SearchTerm) -> tuple[Q, Q]:
-    matches = _all_words_in_name(term.words) | Q(reference_number__istartswith=term.value)
-    # One or two characters are never how anyone finds an email (and no index serves them).
+    matches = _all_words_in_name(term.words)
+    # One or two characters are never how anyone finds an email or a reference number,
+    # and leaving those out lets a two-character name part be read from its index alone.
     if len(term.value) >= _TRIGRAM:
-        matches |= Q(email__icontains=term.value)
+        matches |= Q(reference_number__istartswith=term.value) | Q(email__icontains=term.value)
     return (
         matches,
         Q(name__iexact=term.value)
@@ -90,7 +111,7 @@ def _term_match(term: SearchTerm) -> tuple[Q, Q | None]:
     """(what the term matches, what counts as an exact match of it, if anything)."""
     kind = term.kind
     if kind is TermKind.EMAIL:
-        return Q(email__icontains=term.value), Q(email__iexact=term.value)
+        return _email_match(term)
     if kind is TermKind.UUID:
         return _uuid_match(term)
     if kind is TermKind.PHONE:
@@ -127,7 +148,7 @@ def customer_search_queryset(
     The pk is the tie-breaker: rows with the same name would otherwise come back in a
     different order per query, which skips or repeats rows from page to page.
     """
-    queryset = IndexedCustomer.objects.all()
+    queryset = IndexedCustomer.objects.alias(email_lowered=Lower("email"))
     if linked_source_type:
         queryset = queryset.filter(linked_source_type=linked_source_type)
     exact_conditions = []

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db.models import Count, Window
 
 from customers_app.models import ScanRun, ScanStatus
 from customers_app.search.queryset import customer_search_queryset
@@ -99,6 +100,24 @@ def _names_one_customer(query: ParsedQuery, customer: Customer) -> bool:
     return False
 
 
+def _ranked_page(queryset, *, page: int, page_size: int, limit: int) -> tuple[list, int]:
+    """One page of a ranked search and how many match, in one query.
+
+    Ranking sorts every match, so the database reads them all for the page anyway;
+    counting them in the same pass (a window) saves reading them a second time.
+    """
+    offset = (page - 1) * page_size
+    if offset >= limit:
+        return [], queryset.order_by()[: limit + 1].count()
+    end = min(offset + page_size, limit)
+    rows = list(
+        queryset.only(*SEARCH_ROW_FIELDS).annotate(match_count=Window(Count("*")))[offset:end]
+    )
+    if rows:
+        return rows, rows[0].match_count
+    return rows, queryset.order_by()[: limit + 1].count() if offset else 0
+
+
 def customer_search(
     *,
     query: ParsedQuery,
@@ -113,19 +132,29 @@ def customer_search(
     """
     queryset = customer_search_queryset(terms=query.terms, linked_source_type=linked_source_type)
     limit = settings.CUSTOMER_SEARCH_COUNT_LIMIT
-    # COUNT over a LIMIT: the database stops counting at the cap. Without the ranking
-    # annotation, which would be computed for every counted row.
-    matching = customer_search_queryset(
-        terms=query.terms, linked_source_type=linked_source_type, ranked=False
-    )
-    counted = matching[: limit + 1].count()
+    page = max(1, page)
+    if "search_rank" in queryset.query.annotations:
+        rows, counted = _ranked_page(queryset, page=page, page_size=page_size, limit=limit)
+        shown_page = page
+        if not rows and counted:  # past the last page: show the last one
+            shown_page = max(1, -(-min(counted, limit) // page_size))
+            rows, counted = _ranked_page(
+                queryset, page=shown_page, page_size=page_size, limit=limit
+            )
+    else:
+        # COUNT over a LIMIT: the database stops counting at the cap, and the page itself
+        # comes in name order, often straight from the (name, id) index.
+        matching = customer_search_queryset(
+            terms=query.terms, linked_source_type=linked_source_type, ranked=False
+        )
+        counted = matching[: limit + 1].count()
+        last_page = max(1, -(-min(counted, limit) // page_size))
+        shown_page = min(page, last_page)
+        offset = (shown_page - 1) * page_size
+        # Never past the count: the pages stop where the counting stopped.
+        end = min(offset + page_size, limit)
+        rows = list(queryset.only(*SEARCH_ROW_FIELDS)[offset:end]) if counted else []
     total = min(counted, limit)
-    last_page = max(1, -(-total // page_size))
-    shown_page = min(max(1, page), last_page)
-    offset = (shown_page - 1) * page_size
-    # Never past the count: the pages stop where the counting stopped.
-    end = min(offset + page_size, total)
-    rows = queryset.only(*SEARCH_ROW_FIELDS)[offset:end] if total else []
     customers = tuple(customer_record_from_row(row) for row in rows)
     # Exact matches sort first: a whole reference number that is also the start of others
     # ("CUST-00000012" of "CUST-000000120") still names one customer.
