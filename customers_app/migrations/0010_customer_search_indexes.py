@@ -7,7 +7,8 @@ extension and trigram (GIN) indexes on exactly the expressions Django's lookups 
 B-tree for reference number prefixes, and, for two-character parts of names (a Chinese
 given name, "大文") that hold no trigram, a GIN index over the name's bigrams. Everywhere,
 an index on (name, id) gives filter-only searches their order without sorting the whole
-table. SQLite has no trigram indexes: it scans the table (figures in bench/README.md).
+table. SQLite has no trigram indexes: it gets an FTS5 trigram table kept by triggers
+(customers_app/search/sqlite_index.py; figures in bench/README.md).
 
 IF THE EXTENSION CANNOT BE CREATED (the database user may not create extensions, as on
 many managed databases), this migration stops with a message saying so. Then ask whoever
@@ -78,6 +79,10 @@ def search_indexes_create(apps, schema_editor) -> None:
     connection = schema_editor.connection
     with connection.cursor() as cursor:
         cursor.execute(f'CREATE INDEX IF NOT EXISTS ic_name_id ON {_TABLE} ("name", "id")')
+    if connection.vendor == "sqlite":
+        from customers_app.search.sqlite_index import search_index_ensure
+
+        search_index_ensure(connection)
     if connection.vendor != "postgresql":
         return
     _create_trigram_extension(schema_editor)
@@ -94,6 +99,9 @@ def search_indexes_create(apps, schema_editor) -> None:
 
 def search_indexes_drop(apps, schema_editor) -> None:
     # The extension stays: other databases objects may use it, and dropping it needs rights.
+    from customers_app.search.sqlite_index import search_index_drop
+
+    search_index_drop(schema_editor.connection)
     names = ["ic_name_id"]
     if schema_editor.connection.vendor == "postgresql":
         names += [*TRIGRAM_INDEXES, "ic_reference_upper_prefix", "ic_name_bigrams"]

@@ -3,7 +3,8 @@
 Every text match is a case-insensitive ``LIKE '%...%'`` (or a prefix), which Django escapes:
 ``%``, ``_`` and ``*`` typed by an agent are literal characters. On PostgreSQL these are
 served by trigram indexes on the same expressions (``UPPER(name)`` and so on; see the
-migration ``customer_search_trigram_indexes``); on SQLite they scan the table.
+migration ``customer_search_indexes``); on SQLite by an FTS5 trigram table
+(``sqlite_index.py``), asked the same ``LIKE``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower
 
 from customers_app.models import IndexedCustomer
+from customers_app.search.sqlite_index import FTS_COLUMNS, FTS_TABLE
 from customers_app.search.terms import SearchTerm, TermKind
 
 __all__ = ["customer_search_queryset"]
@@ -28,6 +30,45 @@ def _phone_digits(digits: str) -> str:
     return digits
 
 
+# Shorter than a trigram: a part of a name this short ("大文", "Ho") has no trigram to look
+# up, so PostgreSQL reads it from a bigram index instead (same migration).
+_TRIGRAM = 3
+# Characters FTS5's LIKE cannot be told to take literally (it has no ESCAPE): text holding
+# them is matched on the table itself, as Django escapes it.
+_LIKE_SPECIAL = frozenset("%_\\")
+
+
+def _full_text(field: str, pattern: str) -> Q:
+    # ``field`` is one of FTS_COLUMNS (checked by the callers); the pattern is a parameter.
+    query = f"SELECT rowid FROM {FTS_TABLE} WHERE {field} LIKE %s"  # noqa: S608
+    return Q(pk__in=RawSQL(query, (pattern,)))  # noqa: S611
+
+
+def _full_text_serves(field: str, value: str) -> bool:
+    return (
+        connection.vendor == "sqlite"
+        and field in FTS_COLUMNS
+        and len(value) >= _TRIGRAM
+        and not _LIKE_SPECIAL.intersection(value)
+    )
+
+
+def _contains(field: str, value: str, *, lookup: str = "icontains") -> Q:
+    """``field`` contains ``value`` (any case), from SQLite's full-text index when it can.
+
+    ``lookup="contains"`` for digits, whose PostgreSQL index is on the column as it is.
+    """
+    if _full_text_serves(field, value):
+        return _full_text(field, f"%{value}%")
+    return Q(**{f"{field}__{lookup}": value})
+
+
+def _starts_with(field: str, value: str) -> Q:
+    if _full_text_serves(field, value):
+        return _full_text(field, f"{value}%")
+    return Q(**{f"{field}__istartswith": value})
+
+
 def _uuid_match(term: SearchTerm) -> tuple[Q, Q]:
     exact = Q(uuid=term.value) | Q(uuid=term.value.lower()) | Q(reference_number=term.value)
     return exact, exact
@@ -36,12 +77,12 @@ def _uuid_match(term: SearchTerm) -> tuple[Q, Q]:
 def _email_match(term: SearchTerm) -> tuple[Q, Q]:
     local_part = term.value.partition("@")[0]
     if len(local_part) < _TRIGRAM:
-        return Q(email__icontains=term.value), Q(email__iexact=term.value)
+        return _contains("email", term.value), Q(email__iexact=term.value)
     # The index looks up the part before the @ alone: a domain's trigrams ("COM", "NET")
     # are in nearly every row, and reading their lists cost more than the rest of the page.
     # The whole text is then checked on those few rows, in an expression no index covers.
     return (
-        Q(email__icontains=local_part) & Q(email_lowered__contains=term.value.lower()),
+        _contains("email", local_part) & Q(email_lowered__contains=term.value.lower()),
         Q(email__iexact=term.value),
     )
 
@@ -51,21 +92,16 @@ def _phone_match(term: SearchTerm) -> tuple[Q, Q]:
     # typed with or without its dial code, and a part of it.
     digits = _phone_digits(term.value)
     return (
-        Q(full_phone_digits__contains=digits),
+        _contains("full_phone_digits", digits, lookup="contains"),
         Q(full_phone_digits=digits) | Q(phone_digits=digits),
     )
 
 
 def _four_digits_match(term: SearchTerm) -> tuple[Q, Q]:
     return (
-        Q(card_last4=term.value) | Q(full_phone_digits__contains=term.value),
+        Q(card_last4=term.value) | _contains("full_phone_digits", term.value, lookup="contains"),
         Q(card_last4=term.value) | Q(phone_digits=term.value),
     )
-
-
-# Shorter than a trigram: a part of a name this short ("大文", "Ho") has no trigram to look
-# up, so PostgreSQL reads it from a bigram index instead (same migration). SQLite scans.
-_TRIGRAM = 3
 
 
 def _name_contains(word: str, *, by_bigram: bool) -> Q:
@@ -80,7 +116,7 @@ def _name_contains(word: str, *, by_bigram: bool) -> Q:
                 output_field=BooleanField(),
             )
         )
-    return Q(name__icontains=word)
+    return _contains("name", word)
 
 
 def _all_words_in_name(words: tuple[str, ...]) -> Q:
@@ -98,7 +134,7 @@ def _text_match(term: SearchTerm) -> tuple[Q, Q]:
     # One or two characters are never how anyone finds an email or a reference number,
     # and leaving those out lets a two-character name part be read from its index alone.
     if len(term.value) >= _TRIGRAM:
-        matches |= Q(reference_number__istartswith=term.value) | Q(email__icontains=term.value)
+        matches |= _starts_with("reference_number", term.value) | _contains("email", term.value)
     return (
         matches,
         Q(name__iexact=term.value)
@@ -124,7 +160,7 @@ def _term_match(term: SearchTerm) -> tuple[Q, Q | None]:
         return _all_words_in_name(term.words), Q(name__iexact=term.value)
     if kind is TermKind.REFERENCE:
         return (
-            Q(reference_number__istartswith=term.value),
+            _starts_with("reference_number", term.value),
             Q(reference_number__iexact=term.value),
         )
     field = {
