@@ -7,12 +7,19 @@ from django.utils.translation import gettext_lazy as _
 from customers_app.models import (
     BindingExport,
     ErrorCodeNote,
+    IndexedCustomer,
     ScanRun,
     SyncPartition,
     error_code_normalise,
 )
 
-__all__ = ["BindingExportAdmin", "ErrorCodeNoteAdmin", "ErrorCodeNoteForm", "SyncRunAdmin"]
+__all__ = [
+    "BindingExportAdmin",
+    "ErrorCodeNoteAdmin",
+    "ErrorCodeNoteForm",
+    "IndexedCustomerAdmin",
+    "SyncRunAdmin",
+]
 
 
 class ErrorCodeNoteForm(forms.ModelForm):
@@ -100,6 +107,24 @@ class SyncRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("reason when failed"))
     def short_error(self, run: ScanRun) -> str:
         return run.error[:120]
+
+
+@admin.register(IndexedCustomer)
+class IndexedCustomerAdmin(admin.ModelAdmin):
+    """The customer index, read-only: the sync writes it, nobody edits it by hand.
+
+    Also the peer that bench/search.py times the dashboard's search against: Django's own
+    changelist search over the same fields.
+    """
+
+    list_display = ("name", "email", "phone_display", "reference_number", "token_state")
+    search_fields = ("name", "email", "phone_digits", "full_phone_digits", "reference_number",
+                     "uuid", "card_last4")  # fmt: skip
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        # The model has no permissions of its own: staff who may see customers may see it.
+        user = request.user
+        return user.is_active and user.is_staff and user.has_perm("customers_app.view_customers")
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -336,6 +336,11 @@ SYNC_STALE_SECONDS = int(env_number("SYNC_STALE_SECONDS", 120, int))
 # Exports above this many rows are cut here, and the file and the page say so.
 BINDING_EXPORT_MAX_ROWS = int(env_number("BINDING_EXPORT_MAX_ROWS", 50_000, int))
 
+# --- Customer search ----------------------------------------------------------------------
+# A search counts its matches up to this many ("10,000+ customers"), and pages only that far:
+# counting every "Chan" among a million rows costs more than any agent reads.
+CUSTOMER_SEARCH_COUNT_LIMIT = max(1, int(env_number("CUSTOMER_SEARCH_COUNT_LIMIT", 10_000, int)))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

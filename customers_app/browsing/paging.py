@@ -37,9 +37,14 @@ class PageNavigation:
     last_page_url: str
 
 
-def page_query(*, linked_source_type: str | None, page_size: int, page: int) -> str:
-    """``?linked_source_type=Store&page_size=50&page=2``, leaving out what is the default."""
+def page_query(*, linked_source_type: str | None, page_size: int, page: int, q: str = "") -> str:
+    """``?linked_source_type=Store&page_size=50&page=2``, leaving out what is the default.
+
+    ``q`` is a search's text (customers_app/search), kept on every page of its results.
+    """
     query = QueryDict(mutable=True)
+    if q:
+        query["q"] = q
     if linked_source_type:
         query["linked_source_type"] = linked_source_type
     query["page_size"] = str(page_size)
@@ -59,13 +64,14 @@ def _numbers(current: int, last: int) -> list[int | None]:
 
 
 def page_navigation(listing: CustomerListing) -> PageNavigation:
-    """Where the pager's links go for this listing."""
+    """Where the pager's links go for this listing (or a search's results, alike)."""
 
     def url(page: int) -> str:
         return page_query(
             linked_source_type=listing.linked_source_type,
             page_size=listing.page_size,
             page=page,
+            q=getattr(listing, "query_text", ""),
         )
 
     page_count = listing.page_count

@@ -16,6 +16,8 @@ from customers_app.browsing.rendered_tables import customer_table_html
 from customers_app.browsing.tables import CUSTOMER_TABLE_KEY, CustomerTable
 from customers_app.browsing.upstream_errors import describe_upstream_error
 from customers_app.column_choice import column_choice_save, column_chooser, table_choosable
+from customers_app.search.forms import CustomerSearchForm
+from customers_app.search.views import customer_search_view
 from customers_app.sync.status import customer_index_as_of
 from ui.list_views import htmx_fragment_wanted, page_or_fragment_response
 from wonder import WonderError, WonderNotFound
@@ -32,13 +34,19 @@ _UPSTREAM_FAILURES = (WonderError, ImproperlyConfigured)
 
 @permission_required("customers_app.view_customers", raise_exception=True)
 def customer_list_view(request):
-    """One page of customers, filtered by source type; only the results for htmx."""
+    """One page of customers, filtered by source type; only the results for htmx.
+
+    With a search (``q``) the rows come from the customer index instead (customers_app/search).
+    """
+    if request.GET.get("q", "").strip():
+        return customer_search_view(request, fragment=htmx_fragment_wanted(request))
     form, params, corrections = CustomerFilterForm.corrected(request.GET)
     context = {
         "form": form,
         "corrections": corrections,
         "find_form": CustomerFindForm(),
         "index_as_of": customer_index_as_of(),
+        "search_form": CustomerSearchForm(),
     }
     status = 200
     try:

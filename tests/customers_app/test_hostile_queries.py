@@ -38,7 +38,7 @@ HOSTILE_VALUES = [
     "../../etc/passwd",
 ]
 
-LIST_PARAMETERS = ["page", "page_size", "linked_source_type"]
+LIST_PARAMETERS = ["page", "page_size", "linked_source_type", "q"]
 # What the report's FilterSet reads; the list path reads "sort" and "page" besides.
 REPORT_FILTERS = [
     "q", "binding_status", "linked_source_type", "token_type", "state", "error_code",

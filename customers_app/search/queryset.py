@@ -1,0 +1,206 @@
+"""The customer index query for a parsed search: what matches, and in which order.
+
+Every text match is a case-insensitive ``LIKE '%...%'`` (or a prefix), which Django escapes:
+``%``, ``_`` and ``*`` typed by an agent are literal characters. On PostgreSQL these are
+served by trigram indexes on the same expressions (``UPPER(name)`` and so on; see the
+migration ``customer_search_indexes``); on SQLite by an FTS5 trigram table
+(``sqlite_index.py``), asked the same ``LIKE``.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Lower
+
+from customers_app.models import IndexedCustomer
+from customers_app.search.sqlite_index import FTS_COLUMNS, FTS_TABLE
+from customers_app.search.terms import SearchTerm, TermKind
+
+__all__ = ["customer_search_queryset"]
+
+# International call prefix a customer may read out before the dial code ("00852 ...").
+_INTERNATIONAL_PREFIX = "00"
+
+
+def _phone_digits(digits: str) -> str:
+    if digits.startswith(_INTERNATIONAL_PREFIX) and len(digits) > 6:
+        return digits[len(_INTERNATIONAL_PREFIX) :]
+    return digits
+
+
+# Shorter than a trigram: a part of a name this short ("大文", "Ho") has no trigram to look
+# up, so PostgreSQL reads it from a bigram index instead (same migration).
+_TRIGRAM = 3
+# Characters FTS5's LIKE cannot be told to take literally (it has no ESCAPE): text holding
+# them is matched on the table itself, as Django escapes it.
+_LIKE_SPECIAL = frozenset("%_\\")
+
+
+def _full_text(field: str, pattern: str) -> Q:
+    # ``field`` is one of FTS_COLUMNS (checked by the callers); the pattern is a parameter.
+    query = f"SELECT rowid FROM {FTS_TABLE} WHERE {field} LIKE %s"  # noqa: S608
+    return Q(pk__in=RawSQL(query, (pattern,)))  # noqa: S611
+
+
+def _full_text_serves(field: str, value: str) -> bool:
+    return (
+        connection.vendor == "sqlite"
+        and field in FTS_COLUMNS
+        and len(value) >= _TRIGRAM
+        and not _LIKE_SPECIAL.intersection(value)
+    )
+
+
+def _contains(field: str, value: str, *, lookup: str = "icontains") -> Q:
+    """``field`` contains ``value`` (any case), from SQLite's full-text index when it can.
+
+    ``lookup="contains"`` for digits, whose PostgreSQL index is on the column as it is.
+    """
+    if _full_text_serves(field, value):
+        return _full_text(field, f"%{value}%")
+    return Q(**{f"{field}__{lookup}": value})
+
+
+def _starts_with(field: str, value: str) -> Q:
+    if _full_text_serves(field, value):
+        return _full_text(field, f"{value}%")
+    return Q(**{f"{field}__istartswith": value})
+
+
+def _uuid_match(term: SearchTerm) -> tuple[Q, Q]:
+    exact = Q(uuid=term.value) | Q(uuid=term.value.lower()) | Q(reference_number=term.value)
+    return exact, exact
+
+
+def _email_match(term: SearchTerm) -> tuple[Q, Q]:
+    local_part = term.value.partition("@")[0]
+    if len(local_part) < _TRIGRAM:
+        return _contains("email", term.value), Q(email__iexact=term.value)
+    # The index looks up the part before the @ alone: a domain's trigrams ("COM", "NET")
+    # are in nearly every row, and reading their lists cost more than the rest of the page.
+    # The whole text is then checked on those few rows, in an expression no index covers.
+    return (
+        _contains("email", local_part) & Q(email_lowered__contains=term.value.lower()),
+        Q(email__iexact=term.value),
+    )
+
+
+def _phone_match(term: SearchTerm) -> tuple[Q, Q]:
+    # The full digits hold the national ones at their end, so "contains" finds the number
+    # typed with or without its dial code, and a part of it.
+    digits = _phone_digits(term.value)
+    return (
+        _contains("full_phone_digits", digits, lookup="contains"),
+        Q(full_phone_digits=digits) | Q(phone_digits=digits),
+    )
+
+
+def _four_digits_match(term: SearchTerm) -> tuple[Q, Q]:
+    return (
+        Q(card_last4=term.value) | _contains("full_phone_digits", term.value, lookup="contains"),
+        Q(card_last4=term.value) | Q(phone_digits=term.value),
+    )
+
+
+def _name_contains(word: str, *, by_bigram: bool) -> Q:
+    if by_bigram:
+        # For two characters, "the name's bigrams include them" IS "the name contains them"
+        # (both upper-cased): no LIKE beside it, so no row is checked twice after the index.
+        return Q(
+            RawSQL(
+                'ic_bigrams(UPPER("customers_app_indexedcustomer"."name"::text)) '
+                "@> ARRAY[UPPER(%s)]",
+                (word,),
+                output_field=BooleanField(),
+            )
+        )
+    return _contains("name", word)
+
+
+def _all_words_in_name(words: tuple[str, ...]) -> Q:
+    # The bigram index only when no word has a trigram: beside a longer word, a short one
+    # ("Ho" of "Ho Chun Kit") matches so many names that its list costs more than it saves.
+    use_bigram = connection.vendor == "postgresql" and all(len(w) < _TRIGRAM for w in words)
+    condition = Q()
+    for word in words:
+        condition &= _name_contains(word, by_bigram=use_bigram and len(word) == _TRIGRAM - 1)
+    return condition
+
+
+def _text_match(term: SearchTerm) -> tuple[Q, Q]:
+    matches = _all_words_in_name(term.words)
+    # One or two characters are never how anyone finds an email or a reference number,
+    # and leaving those out lets a two-character name part be read from its index alone.
+    if len(term.value) >= _TRIGRAM:
+        matches |= _starts_with("reference_number", term.value) | _contains("email", term.value)
+    return (
+        matches,
+        Q(name__iexact=term.value)
+        | Q(reference_number__iexact=term.value)
+        | Q(email__iexact=term.value),
+    )
+
+
+def _term_match(term: SearchTerm) -> tuple[Q, Q | None]:
+    """(what the term matches, what counts as an exact match of it, if anything)."""
+    kind = term.kind
+    if kind is TermKind.EMAIL:
+        return _email_match(term)
+    if kind is TermKind.UUID:
+        return _uuid_match(term)
+    if kind is TermKind.PHONE:
+        return _phone_match(term)
+    if kind is TermKind.DIGITS4:
+        return _four_digits_match(term)
+    if kind is TermKind.TEXT:
+        return _text_match(term)
+    if kind is TermKind.NAME:
+        return _all_words_in_name(term.words), Q(name__iexact=term.value)
+    if kind is TermKind.REFERENCE:
+        return (
+            _starts_with("reference_number", term.value),
+            Q(reference_number__iexact=term.value),
+        )
+    field = {
+        TermKind.LAST4: "card_last4",
+        TermKind.STATE: "token_state",
+        TermKind.TOKEN_TYPE: "token_type",
+        TermKind.ERROR_CODE: "error_code",
+        TermKind.SOURCE: "linked_source_type",
+    }[kind]
+    # Filters, not searches: every row they keep matches them exactly, so they do not rank.
+    return Q(**{field: term.value}), None
+
+
+def customer_search_queryset(
+    *, terms: tuple[SearchTerm, ...], linked_source_type: str | None = None, ranked: bool = True
+) -> QuerySet[IndexedCustomer]:
+    """Index rows matching every term (AND), exact matches first, then by name, then pk.
+
+    ``ranked=False`` leaves the order out, for counting.
+
+    The pk is the tie-breaker: rows with the same name would otherwise come back in a
+    different order per query, which skips or repeats rows from page to page.
+    """
+    queryset = IndexedCustomer.objects.alias(email_lowered=Lower("email"))
+    if linked_source_type:
+        queryset = queryset.filter(linked_source_type=linked_source_type)
+    exact_conditions = []
+    for term in terms:
+        matches, exact = _term_match(term)
+        queryset = queryset.filter(matches)
+        if exact is not None:
+            exact_conditions.append(exact)
+    if not ranked:
+        return queryset.order_by()
+    if not exact_conditions:
+        return queryset.order_by("name", "pk")
+    # Exact on any searched term puts the row first: "6589 8353" lists the customer whose
+    # whole number it is before those whose number merely contains it.
+    any_exact = Q()
+    for condition in exact_conditions:
+        any_exact |= condition
+    rank = Case(When(any_exact, then=Value(0)), default=Value(1), output_field=IntegerField())
+    return queryset.annotate(search_rank=rank).order_by("search_rank", "name", "pk")
