@@ -156,7 +156,7 @@ def index_seed(*, rows: int) -> None:
 
     from customers_app.models import IndexedCustomer, ScanRun, ScanStatus
 
-    indexes = importlib.import_module("customers_app.migrations.0010_customer_search_indexes")
+    indexes = importlib.import_module("customers_app.migrations.0012_customer_search_indexes")
     table = IndexedCustomer._meta.db_table
     started = time.perf_counter()
     # The migration's own functions only need a connection (a SQLite schema editor would

@@ -93,48 +93,13 @@ def scanned(live_sandbox, settings, db):
 
 
 def customer_index_fill() -> None:
-    """Make the customer index what the sandbox holds now, as one complete sync would.
+    """Make the customer index what the sandbox holds now: one complete, real sync (in this
+    process). Every search test, "changed upstream, found after the next sync" included,
+    goes through here."""
+    from customers_app.sync.runs import sync_run
 
-    A stand-in for the sync (issue #14): it walks every page of both source types with the
-    dashboard's own client, replaces every index row at once and records a completed
-    ScanRun. When the sync lands, this body becomes a call to it; every search test (and
-    "changed upstream, found after the next sync") goes through here.
-    """
-    from django.db import transaction
-    from django.utils import timezone
-
-    from customers_app.models import IndexedCustomer, ScanRun, ScanStatus
-    from customers_app.sync.rows import index_row_from_customer
-    from wonder.factory import wonder_client
-    from wonder.records import LINKED_SOURCE_TYPES
-
-    client = wonder_client()
-    page_size = 1000
-    seen_at = timezone.now()
-    rows = []
-    for source_type in LINKED_SOURCE_TYPES:
-        offset = 0
-        while True:
-            page = client.list_customers(
-                limit=page_size, offset=offset, linked_source_type=source_type
-            )
-            rows.extend(
-                index_row_from_customer(customer, source_type).as_model(seen_at=seen_at)
-                for customer in page.customers
-            )
-            if page.rows_returned < page_size:
-                break
-            offset += page_size
-    with transaction.atomic():
-        IndexedCustomer.objects.all().delete()
-        IndexedCustomer.objects.bulk_create(rows, batch_size=1000)
-        ScanRun.objects.create(
-            status=ScanStatus.COMPLETED,
-            trigger="test",
-            finished_at=timezone.now(),
-            customers_seen=len(rows),
-            customers_expected=len(rows),
-        )
+    run = sync_run()
+    assert run.status == "completed", run.error
 
 
 @pytest.fixture

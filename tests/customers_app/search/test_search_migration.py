@@ -16,7 +16,7 @@ from django.db import connections
 psycopg = pytest.importorskip("psycopg")
 
 ADMIN_DSN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=3"
-migration = importlib.import_module("customers_app.migrations.0010_customer_search_indexes")
+migration = importlib.import_module("customers_app.migrations.0012_customer_search_indexes")
 
 
 @pytest.fixture
