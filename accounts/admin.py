@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from .exports import audit_events_csv_response
 from .models import AuditEvent
 from .roles import ROLE_GROUP_NAMES
+from .signin.admin_actions import user_second_factors_reset
 
 __all__ = ["AuditEventAdmin", "AuditEventChangeList", "OneRoleUserAdmin", "OneRoleUserChangeForm"]
 
@@ -41,9 +42,10 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class OneRoleUserAdmin(UserAdmin):
-    """Django's user admin with ``OneRoleUserChangeForm``."""
+    """Django's user admin with ``OneRoleUserChangeForm`` and a second-factor reset."""
 
     form = OneRoleUserChangeForm
+    actions = [user_second_factors_reset]
 
 
 class AuditEventChangeList(ChangeList):

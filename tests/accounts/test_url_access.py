@@ -10,9 +10,20 @@ from tests.accounts.url_walk import urlconf_walk
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open without logging in (health endpoints come with the deployment issue).
-PUBLIC_PATHS = {"/accounts/login", "/admin/login", "/healthz", "/readyz"}
+# The single sign-on ones: "account inactive" and "sign-in cancelled" say only that; the
+# provider's login and callback answer 404 for a provider id that is not configured.
+PUBLIC_PATHS = {
+    "/accounts/login",
+    "/healthz",
+    "/readyz",
+    "/accounts/inactive",
+    "/accounts/3rdparty/login/cancelled",
+    "/accounts/oidc/1/login",
+    "/accounts/oidc/1/login/callback",
+}
 # Logging out works the same logged in or not; Django may send an anonymous visitor to login.
 LOGIN_OPTIONAL_PATHS = {"/accounts/logout", "/admin/logout"}
+# The admin's login page only sends on to the dashboard's (the second factor included).
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
 
 ROLES = ("none", "support", "finance", "admin")
@@ -23,6 +34,24 @@ ACCESS_BY_NAME = {
     "": EVERY_ROLE,  # the redirect to the customer list
     "password_change": EVERY_ROLE,
     "password_change_done": EVERY_ROLE,
+    # Everyone manages their own second factors and may be asked to confirm it is them.
+    "account_reauthenticate": EVERY_ROLE,
+    "mfa_setup_required": EVERY_ROLE,
+    "mfa_index": EVERY_ROLE,
+    "mfa_authenticate": EVERY_ROLE,
+    "mfa_reauthenticate": EVERY_ROLE,
+    "mfa_activate_totp": EVERY_ROLE,
+    "mfa_deactivate_totp": EVERY_ROLE,
+    "mfa_view_recovery_codes": EVERY_ROLE,
+    "mfa_generate_recovery_codes": EVERY_ROLE,
+    "mfa_download_recovery_codes": EVERY_ROLE,
+    "mfa_list_webauthn": EVERY_ROLE,
+    "mfa_add_webauthn": EVERY_ROLE,
+    "mfa_reauthenticate_webauthn": EVERY_ROLE,
+    "mfa_remove_webauthn": EVERY_ROLE,
+    "mfa_edit_webauthn": EVERY_ROLE,
+    "socialaccount_login_error": EVERY_ROLE,
+    "socialaccount_signup": EVERY_ROLE,
     "customers:list": {"support", "finance", "admin"},
     "customers:find": {"support", "finance", "admin"},
     "customers:detail": {"support", "finance", "admin"},
@@ -74,6 +103,12 @@ def test_anonymous_requests_to_every_url_go_to_login_except_public_ones(client):
     assert wrongly_closed == []
 
 
+def test_the_admin_signs_in_through_the_dashboards_login_page(client):
+    response = client.get("/admin/login/?next=/admin/auth/user/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fauth%2Fuser%2F"
+
+
 def test_every_non_public_url_has_an_access_rule():
     walked, _ = urlconf_walk()
     unclassified = [
@@ -112,8 +147,8 @@ def test_role_by_view_matrix(role, role_users, live_sandbox):
         elif role in allowed:
             # None of these is a refusal: 400, a form view asked without its input (the jump
             # box with no query); 404, the walk's sample object id does not exist; 405, a
-            # POST-only action answered a GET.
-            ok = response.status_code in (200, 302, 400, 404, 405) and not _refused(response)
+            # POST-only action answered a GET; 401, "single sign-on failed" opened directly.
+            ok = response.status_code in (200, 302, 400, 401, 404, 405) and not _refused(response)
         else:
             ok = _refused(response)
         if not ok:
