@@ -3,6 +3,7 @@ codes toward the password lockout; give SSO users the role their provider groups
 
 from __future__ import annotations
 
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.signals import user_logged_in as allauth_user_logged_in
 from allauth.mfa import signals as mfa_signals
 from allauth.mfa.models import Authenticator
@@ -12,7 +13,13 @@ from django.dispatch import receiver
 
 from accounts.audit import audit_event_record
 
-from .policy import role_for_provider_groups, user_role_names, user_role_set
+from .policy import (
+    mfa_required_for,
+    role_for_provider_groups,
+    user_has_second_factor,
+    user_role_names,
+    user_role_set,
+)
 
 __all__ = ["provider_groups"]
 
@@ -60,6 +67,15 @@ def _code_failed(sender, request, user, authenticator, **kwargs) -> None:
     AxesProxyHandler.user_login_failed(
         sender, credentials={"username": user.get_username()}, request=request
     )
+
+
+@receiver(allauth_user_logged_in, dispatch_uid="accounts_mfa_setup_fresh_password")
+def _password_counts_as_fresh_for_setup(sender, request, user, sociallogin=None, **kwargs):
+    """A user sent straight from the password to set up a factor is not asked for the same
+    password again: allauth asks for a fresh one before adding a factor, and only counts
+    a "reauthentication" as fresh, so the password just typed is recorded as one."""
+    if sociallogin is None and mfa_required_for(user) and not user_has_second_factor(user):
+        record_authentication(request, user, method="password", reauthenticated=True)
 
 
 def provider_groups(sociallogin) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from accounts.signin.middleware import MFA_SETUP_URL_NAMES
+from tests.accounts.conftest import PASSWORD, make_user
 from tests.accounts.url_walk import urlconf_walk
 
 pytestmark = pytest.mark.django_db
@@ -26,6 +28,7 @@ LOGIN_OPTIONAL_PATHS = {"/accounts/logout", "/admin/logout"}
 # The admin's login page only sends on to the dashboard's (the second factor included).
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
 
+SETUP_PAGE = "/accounts/2fa/required/"
 ROLES = ("none", "support", "finance", "admin")
 EVERY_ROLE = set(ROLES)
 # Which roles may use each named URL. A URL missing here fails the matrix test: whoever adds
@@ -183,3 +186,46 @@ def test_admins_manage_users_groups_audit_log_and_lockouts_in_the_admin(path, ro
     client = Client()
     client.force_login(role_users["admin"])
     assert client.get(path).status_code == 200
+
+
+def _after_the_password_only(username: str) -> Client:
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"login": username, "password": PASSWORD}, REMOTE_ADDR="10.0.8.1"
+    )
+    assert response.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("role", ["finance", "admin"])
+def test_no_url_opens_after_the_password_alone_when_a_code_is_due(role, role_users, live_sandbox):
+    """Finance and Admin users have a factor: the password only leads to the code page."""
+    client = _after_the_password_only(role_users[role].username)
+    walked, _ = urlconf_walk()
+    opened = []
+    for url in walked:
+        if _is_public(url.path) or _is_login_optional(url.path) or url.name == "mfa_authenticate":
+            continue
+        response = client.get(url.path)
+        if not (response.status_code == 302 and response["Location"].startswith(LOGIN_PAGES)):
+            opened.append((url.path, response.status_code))
+    assert opened == []
+
+
+@pytest.mark.parametrize("role", ["Finance", "Admin"])
+def test_no_url_but_the_factor_set_up_opens_before_a_required_factor_exists(role, live_sandbox, db):
+    make_user("newcomer", role, second_factor=False)
+    client = _after_the_password_only("newcomer")
+    walked, _ = urlconf_walk()
+    opened = []
+    for url in walked:
+        if _is_public(url.path) or _is_login_optional(url.path):
+            continue
+        response = client.get(url.path)
+        sent_to_setup = response.status_code == 302 and response["Location"] == SETUP_PAGE
+        if url.name in MFA_SETUP_URL_NAMES:
+            if response.status_code >= 400 or sent_to_setup:
+                opened.append((url.path, response.status_code, "set-up page refused"))
+        elif not sent_to_setup:
+            opened.append((url.path, response.status_code))
+    assert opened == []
