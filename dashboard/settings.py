@@ -286,6 +286,7 @@ if SSO_ENABLED:
         raise ImproperlyConfigured(f"SSO_ISSUER_URL is set, so {' and '.join(_missing)} must be.")
     SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
         "SCOPE": SSO_SCOPES,
+        "OAUTH_PKCE_ENABLED": True,
         "APPS": [
             {
                 "provider_id": "sso",
