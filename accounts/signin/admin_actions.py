@@ -1,4 +1,5 @@
-"""The admin's "reset two-factor" action on users."""
+"""Resetting a user's second factors: the admin's action on users, and the function the
+``reset_second_factors`` command shares with it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,23 @@ from django.utils.translation import ngettext
 from accounts.audit import audit_event_record
 from accounts.signals import user_sessions_end
 
-__all__ = ["user_second_factors_reset"]
+__all__ = ["user_second_factors_delete", "user_second_factors_reset"]
+
+
+def user_second_factors_delete(*, user, request=None, actor: str | None = None) -> int:
+    """Delete the user's authenticator apps, passkeys and recovery codes and end their
+    sessions, so the next sign-in is the password followed by setting up a new factor.
+    Audited; returns how many factors were deleted."""
+    deleted, _by_model = Authenticator.objects.filter(user_id=user.pk).delete()
+    user_sessions_end(user.pk)
+    audit_event_record(
+        request=request,
+        action="mfa_reset",
+        target=user.get_username(),
+        username=actor,
+        detail={"factors_deleted": deleted},
+    )
+    return deleted
 
 
 @admin.action(
@@ -18,18 +35,9 @@ __all__ = ["user_second_factors_reset"]
     permissions=["change"],
 )
 def user_second_factors_reset(modeladmin, request, queryset) -> None:
-    """Delete the users' authenticator apps, passkeys and recovery codes and end their
-    sessions: at the next sign-in the password is followed by setting up a new factor."""
     reset = 0
     for user in queryset:
-        deleted, _by_model = Authenticator.objects.filter(user_id=user.pk).delete()
-        user_sessions_end(user.pk)
-        audit_event_record(
-            request=request,
-            action="mfa_reset",
-            target=user.get_username(),
-            detail={"factors_deleted": deleted},
-        )
+        user_second_factors_delete(user=user, request=request)
         reset += 1
     modeladmin.message_user(
         request,

@@ -231,3 +231,30 @@ def test_with_sso_on_only_break_glass_accounts_may_use_a_password(client, settin
     assert denied.target == "lam"
 
     assert _password_step(client, "breakglass")["Location"] == "/customers/"
+
+
+def test_the_reset_command_lets_a_locked_out_admin_set_up_a_new_factor(client):
+    from django.core.management import call_command
+
+    user = make_user("boss", "Admin")
+    call_command("reset_second_factors", "boss")
+    assert not Authenticator.objects.filter(user=user).exists()
+    assert AuditEvent.objects.get(action="mfa_reset").username == "manage.py"
+    _password_step(client, "boss")
+    assert client.get("/admin/")["Location"] == SETUP
+
+
+def test_the_demo_admin_is_told_what_comes_after_the_password(settings):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.WONDER_SANDBOX_MODE = True
+    out = StringIO()
+    call_command("ensure_demo_admin", stdout=out)
+    assert "set up two-factor sign-in" in out.getvalue()
+    assert "MFA_REQUIRED_ROLES= make run" in out.getvalue()
+    settings.MFA_REQUIRED_ROLES = []
+    out = StringIO()
+    call_command("ensure_demo_admin", stdout=out)
+    assert "not required for admins" in out.getvalue()
