@@ -7,6 +7,7 @@ once, here, at start-up. Nothing else in the project reads ``os.environ``.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -280,7 +281,14 @@ for _pair in env_list("SSO_GROUP_ROLES", ""):
 # With SSO on, only these local accounts may still sign in with a password (break-glass).
 SSO_PASSWORD_LOGIN_USERS = env_list("SSO_PASSWORD_LOGIN_USERS", "")
 SOCIALACCOUNT_PROVIDERS: dict = {}
+SSO_FORM_ACTION_ORIGINS: list[str] = []
 if SSO_ENABLED:
+    _issuer = urlsplit(SSO_ISSUER_URL)
+    if _issuer.scheme not in {"https", "http"} or not _issuer.netloc:
+        raise ImproperlyConfigured(
+            f"SSO_ISSUER_URL must be the provider's https URL, not {SSO_ISSUER_URL!r}."
+        )
+    SSO_FORM_ACTION_ORIGINS = [f"{_issuer.scheme}://{_issuer.netloc}"]
     _missing = [name for name in ("SSO_CLIENT_ID", "SSO_CLIENT_SECRET") if not os.environ.get(name)]
     if _missing:
         raise ImproperlyConfigured(f"SSO_ISSUER_URL is set, so {' and '.join(_missing)} must be.")
@@ -349,7 +357,9 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
-        "form-action": ["'self'"],
+        # "Sign in with ..." posts here and is redirected on to the identity provider:
+        # browsers hold the redirect to form-action too.
+        "form-action": ["'self'", *SSO_FORM_ACTION_ORIGINS],
         "frame-ancestors": ["'none'"],
     }
 }

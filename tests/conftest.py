@@ -172,6 +172,10 @@ def sso_settings_apply(settings, provider, *, break_glass: tuple[str, ...] = ())
         "dash-admins": "admin",
     }
     settings.SSO_PASSWORD_LOGIN_USERS = list(break_glass)
+    policy = settings.CONTENT_SECURITY_POLICY
+    directives = {**policy["DIRECTIVES"]}
+    directives["form-action"] = [*directives["form-action"], provider.issuer]
+    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
             "SCOPE": ["openid", "profile", "email", "groups"],

@@ -6,6 +6,7 @@ adapters and the admin ask the same questions and get the same answers.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 from allauth.mfa.models import Authenticator
@@ -32,6 +33,7 @@ SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 # being in the provider's admin group is what the provider's admins decided.
 ROLE_STRENGTH = {"support": 1, "finance": 2, "admin": 3}
 _GROUP_TO_ROLE = {group: role for role, group in ROLE_GROUP_NAMES.items()}
+logger = logging.getLogger(__name__)
 
 
 def user_role_names(user) -> set[str]:
@@ -85,7 +87,14 @@ def user_role_set(user, role: str | None) -> None:
     role_groups = Group.objects.filter(name__in=(ROLE_SUPPORT, ROLE_FINANCE, ROLE_ADMIN))
     user.groups.remove(*role_groups)
     if role is not None:
-        user.groups.add(Group.objects.get(name=ROLE_GROUP_NAMES[role]))
+        group = Group.objects.filter(name=ROLE_GROUP_NAMES[role]).first()
+        if group is None:
+            # The role groups come from a data migration; without them the user gets the
+            # "ask an admin" page rather than an error.
+            logger.error("role group %s is missing: run manage.py migrate", ROLE_GROUP_NAMES[role])
+            role = None
+        else:
+            user.groups.add(group)
     is_staff = role == "admin"
     if user.is_staff != is_staff:
         user.is_staff = is_staff
