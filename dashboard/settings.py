@@ -237,6 +237,7 @@ MFA_ADAPTER = "accounts.signin.adapters.DashboardMFAAdapter"
 MFA_FORMS = {
     "authenticate": "accounts.signin.forms.LockoutAwareAuthenticateForm",
     "reauthenticate": "accounts.signin.forms.LockoutAwareReauthenticateForm",
+    "authenticate_webauthn": "accounts.signin.forms.PasskeyAuthenticateForm",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Wonder customer dashboard"

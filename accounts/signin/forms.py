@@ -6,16 +6,24 @@ from __future__ import annotations
 from allauth.account.forms import LoginForm
 from allauth.core import context
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_event_record
 
 from .policy import password_login_allowed
 
-__all__ = ["DashboardLoginForm", "LockoutAwareAuthenticateForm", "LockoutAwareReauthenticateForm"]
+__all__ = [
+    "DashboardLoginForm",
+    "LockoutAwareAuthenticateForm",
+    "LockoutAwareReauthenticateForm",
+    "PasskeyAuthenticateForm",
+]
 
 
 class DashboardLoginForm(LoginForm):
@@ -66,3 +74,13 @@ class LockoutAwareReauthenticateForm(ReauthenticateForm):
     def clean_code(self) -> str:
         _refuse_when_locked_out(self.user)
         return super().clean_code()
+
+
+class PasskeyAuthenticateForm(AuthenticateWebAuthnForm):
+    """allauth's passkey step, knowing whether the user has a passkey to offer at all."""
+
+    @cached_property
+    def has_passkeys(self) -> bool:
+        return Authenticator.objects.filter(
+            user_id=self.user.pk, type=Authenticator.Type.WEBAUTHN
+        ).exists()

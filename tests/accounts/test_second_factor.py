@@ -100,6 +100,9 @@ def test_the_next_sign_in_asks_for_the_code_and_refuses_a_wrong_one(client):
 
     response = _password_step(client, "mei")
     assert (response.status_code, response["Location"]) == (302, CODE_PAGE)
+    code_page = client.get(CODE_PAGE).content.decode()
+    assert "authenticator app shows, or one of your recovery codes" in code_page
+    assert "Use a passkey" not in code_page  # mei has no passkey to offer
     # The password alone opens nothing: the user is not signed in yet.
     assert SESSION_KEY not in client.session
     assert client.get(REPORT)["Location"].startswith("/accounts/login/")
