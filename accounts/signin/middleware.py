@@ -36,7 +36,8 @@ class MfaSetupRequiredMiddleware:
     def __call__(self, request):
         user = request.user
         if user.is_authenticated and not self._is_setup_page(request.path_info):
-            if mfa_required_for(user) and not user_has_second_factor(user):
+            # The factor first: one query answers it for everyone who has one.
+            if not user_has_second_factor(user) and mfa_required_for(user):
                 return redirect("mfa_setup_required")
         return self.get_response(request)
 
