@@ -241,6 +241,9 @@ MFA_FORMS = {
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_TOTP_ISSUER = "Wonder customer dashboard"
+# Accept the code of the 30 s window before or after too: phone clocks drift, and a code
+# typed at the end of its window arrives in the next one.
+MFA_TOTP_TOLERANCE = 1
 # Passkeys are a second factor here, not a way round the password.
 MFA_PASSKEY_LOGIN_ENABLED = False
 # Passkeys need https, or http://localhost (not 127.0.0.1) in development and tests.
