@@ -13,6 +13,7 @@ from .audit import audit_event_record
 from .exports import audit_event_table, audit_events_csv_response
 from .models import AuditEvent
 from .roles import ROLE_GROUP_NAMES
+from .signin.admin_actions import user_second_factors_reset
 
 __all__ = [
     "AUDITED_GRANT_FIELDS",
@@ -57,10 +58,12 @@ AUDITED_GRANT_FIELDS = ("is_superuser", "is_staff", "is_active", "user_permissio
 
 @admin.register(User)
 class OneRoleUserAdmin(UserAdmin):
-    """Django's user admin with ``OneRoleUserChangeForm``; superuser status and single
-    permissions are for superusers only, and every grant is audited."""
+    """Django's user admin with ``OneRoleUserChangeForm`` and a second-factor reset;
+    superuser status and single permissions are for superusers only, and every grant is
+    audited."""
 
     form = OneRoleUserChangeForm
+    actions = [user_second_factors_reset]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

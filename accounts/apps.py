@@ -9,5 +9,6 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Connect the login, lockout, deactivation and role receivers."""
+        """Connect the login, lockout, deactivation, role, second-factor and SSO receivers."""
         from . import signals  # noqa: F401
+        from .signin import receivers  # noqa: F401

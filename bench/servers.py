@@ -6,6 +6,7 @@ Everything they write (keys, SQLite database, logs) goes to one temporary folder
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 import socket
@@ -19,11 +20,21 @@ from pathlib import Path
 
 import requests
 
-__all__ = ["BENCH_PASSWORD", "BENCH_USERNAME", "Servers", "dashboard_env", "running_servers"]
+__all__ = [
+    "BENCH_PASSWORD",
+    "BENCH_TOTP_SECRET",
+    "BENCH_USERNAME",
+    "Servers",
+    "dashboard_env",
+    "running_servers",
+]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BENCH_USERNAME = "bench-finance"
 BENCH_PASSWORD = secrets.token_urlsafe(16)
+# Finance needs a second factor (MFA_REQUIRED_ROLES): the bench user has an authenticator
+# app with this secret and signs in with its code, as finance staff do.
+BENCH_TOTP_SECRET = base64.b32encode(secrets.token_bytes(20)).decode()
 # The ports this team reserves for servers started by hand or by scripts.
 PORT_RANGE = range(8500, 8600)
 
@@ -150,6 +161,15 @@ def running_servers(
         "finance",
         "--password-file",
         str(password_file),
+    )
+    _manage(
+        env,
+        "shell",
+        "-c",
+        "from django.contrib.auth import get_user_model;"
+        "from allauth.mfa.totp.internal.auth import TOTP;"
+        f"TOTP.activate(get_user_model().objects.get(username='{BENCH_USERNAME}'),"
+        f" '{BENCH_TOTP_SECRET}')",
     )
 
     processes: list[subprocess.Popen] = []

@@ -201,3 +201,47 @@ def log_output():
     previous = handler.setStream(stream)
     yield stream
     handler.setStream(previous)
+
+
+@pytest.fixture(scope="session")
+def oidc_provider(tmp_path_factory):
+    """A real OpenID Connect provider (npm ``oidc-provider``) for the session, sending
+    people back to the Django test client's host."""
+    from tests.oidc_provider.provider import oidc_provider_running
+
+    callback = "http://testserver/accounts/oidc/sso/login/callback/"
+    with oidc_provider_running([callback], tmp_path_factory.mktemp("oidc")) as provider:
+        yield provider
+
+
+def sso_settings_apply(settings, provider, *, break_glass: tuple[str, ...] = ()) -> None:
+    """Turn single sign-on on against ``provider``, as the SSO_* environment would."""
+    settings.SSO_ENABLED = True
+    settings.SSO_ISSUER_URL = provider.issuer
+    settings.SSO_DISPLAY_NAME = "Example SSO"
+    settings.SSO_GROUPS_CLAIM = "groups"
+    settings.SSO_GROUP_ROLES = {
+        "dash-support": "support",
+        "dash-finance": "finance",
+        "dash-admins": "admin",
+    }
+    settings.SSO_PASSWORD_LOGIN_USERS = list(break_glass)
+    policy = settings.CONTENT_SECURITY_POLICY
+    directives = {**policy["DIRECTIVES"]}
+    directives["form-action"] = [*directives["form-action"], provider.issuer]
+    settings.CONTENT_SECURITY_POLICY = {**policy, "DIRECTIVES": directives}
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "SCOPE": ["openid", "profile", "email", "groups"],
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": "sso",
+                    "name": "Example SSO",
+                    "client_id": provider.client_id,
+                    "secret": provider.client_secret,
+                    "settings": {"server_url": provider.issuer},
+                }
+            ],
+        }
+    }

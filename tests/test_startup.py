@@ -76,3 +76,25 @@ def test_a_fresh_clone_without_var_migrates_into_a_new_var_folder(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert (var_dir / "dashboard.sqlite3").is_file()
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"MFA_REQUIRED_ROLES": "finance,boss"}, "MFA_REQUIRED_ROLES names unknown roles ['boss']"),
+        ({"SSO_ISSUER_URL": "https://idp.example.com"}, "SSO_CLIENT_ID and SSO_CLIENT_SECRET"),
+        (
+            {
+                "SSO_ISSUER_URL": "https://idp.example.com",
+                "SSO_CLIENT_ID": "dashboard",
+                "SSO_CLIENT_SECRET": "s",
+                "SSO_GROUP_ROLES": "okta-finance=finance,okta-ops=operator",
+            },
+            "SSO_GROUP_ROLES entry 'okta-ops=operator' must be group=role",
+        ),
+    ],
+)
+def test_sign_in_settings_errors_stop_start_up_naming_the_setting(tmp_path, env, message):
+    result = run_manage("check", SECRET_KEY="x" * 50, DASHBOARD_VAR_DIR=str(tmp_path), **env)
+    assert result.returncode != 0
+    assert message in result.stderr

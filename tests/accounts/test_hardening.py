@@ -48,7 +48,7 @@ def test_session_and_csrf_cookies_are_secure_and_http_only(client, django_user_m
     assert csrf_cookie["secure"] and csrf_cookie["httponly"]
     django_user_model.objects.create_user("cookie", password="a-long-test-password-9")
     response = client.post(
-        "/accounts/login/", {"username": "cookie", "password": "a-long-test-password-9"}
+        "/accounts/login/", {"login": "cookie", "password": "a-long-test-password-9"}
     )
     session_cookie = response.cookies["sessionid"]
     assert session_cookie["secure"] and session_cookie["httponly"]

@@ -5,16 +5,30 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from accounts.signin.middleware import MFA_SETUP_URL_NAMES
+from tests.accounts.conftest import PASSWORD, make_user
 from tests.accounts.url_walk import urlconf_walk
 
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open without logging in (health endpoints come with the deployment issue).
-PUBLIC_PATHS = {"/accounts/login", "/admin/login", "/healthz", "/readyz"}
+# The single sign-on ones: "account inactive" and "sign-in cancelled" say only that; the
+# provider's login and callback answer 404 for a provider id that is not configured.
+PUBLIC_PATHS = {
+    "/accounts/login",
+    "/healthz",
+    "/readyz",
+    "/accounts/inactive",
+    "/accounts/3rdparty/login/cancelled",
+    "/accounts/oidc/1/login",
+    "/accounts/oidc/1/login/callback",
+}
 # Logging out works the same logged in or not; Django may send an anonymous visitor to login.
 LOGIN_OPTIONAL_PATHS = {"/accounts/logout", "/admin/logout"}
+# The admin's login page only sends on to the dashboard's (the second factor included).
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
 
+SETUP_PAGE = "/accounts/2fa/required/"
 ROLES = ("none", "support", "finance", "admin")
 EVERY_ROLE = set(ROLES)
 # Which roles may use each named URL. A URL missing here fails the matrix test: whoever adds
@@ -23,6 +37,24 @@ ACCESS_BY_NAME = {
     "": EVERY_ROLE,  # the redirect to the customer list
     "password_change": EVERY_ROLE,
     "password_change_done": EVERY_ROLE,
+    # Everyone manages their own second factors and may be asked to confirm it is them.
+    "account_reauthenticate": EVERY_ROLE,
+    "mfa_setup_required": EVERY_ROLE,
+    "mfa_index": EVERY_ROLE,
+    "mfa_authenticate": EVERY_ROLE,
+    "mfa_reauthenticate": EVERY_ROLE,
+    "mfa_activate_totp": EVERY_ROLE,
+    "mfa_deactivate_totp": EVERY_ROLE,
+    "mfa_view_recovery_codes": EVERY_ROLE,
+    "mfa_generate_recovery_codes": EVERY_ROLE,
+    "mfa_download_recovery_codes": EVERY_ROLE,
+    "mfa_list_webauthn": EVERY_ROLE,
+    "mfa_add_webauthn": EVERY_ROLE,
+    "mfa_reauthenticate_webauthn": EVERY_ROLE,
+    "mfa_remove_webauthn": EVERY_ROLE,
+    "mfa_edit_webauthn": EVERY_ROLE,
+    "socialaccount_login_error": EVERY_ROLE,
+    "socialaccount_signup": EVERY_ROLE,
     "customers:list": {"support", "finance", "admin"},
     "customers:find": {"support", "finance", "admin"},
     "customers:detail": {"support", "finance", "admin"},
@@ -74,6 +106,12 @@ def test_anonymous_requests_to_every_url_go_to_login_except_public_ones(client):
     assert wrongly_closed == []
 
 
+def test_the_admin_signs_in_through_the_dashboards_login_page(client):
+    response = client.get("/admin/login/?next=/admin/auth/user/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2Fauth%2Fuser%2F"
+
+
 def test_every_non_public_url_has_an_access_rule():
     walked, _ = urlconf_walk()
     unclassified = [
@@ -112,8 +150,8 @@ def test_role_by_view_matrix(role, role_users, live_sandbox):
         elif role in allowed:
             # None of these is a refusal: 400, a form view asked without its input (the jump
             # box with no query); 404, the walk's sample object id does not exist; 405, a
-            # POST-only action answered a GET.
-            ok = response.status_code in (200, 302, 400, 404, 405) and not _refused(response)
+            # POST-only action answered a GET; 401, "single sign-on failed" opened directly.
+            ok = response.status_code in (200, 302, 400, 401, 404, 405) and not _refused(response)
         else:
             ok = _refused(response)
         if not ok:
@@ -148,3 +186,46 @@ def test_admins_manage_users_groups_audit_log_and_lockouts_in_the_admin(path, ro
     client = Client()
     client.force_login(role_users["admin"])
     assert client.get(path).status_code == 200
+
+
+def _after_the_password_only(username: str) -> Client:
+    client = Client()
+    response = client.post(
+        "/accounts/login/", {"login": username, "password": PASSWORD}, REMOTE_ADDR="10.0.8.1"
+    )
+    assert response.status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("role", ["finance", "admin"])
+def test_no_url_opens_after_the_password_alone_when_a_code_is_due(role, role_users, live_sandbox):
+    """Finance and Admin users have a factor: the password only leads to the code page."""
+    client = _after_the_password_only(role_users[role].username)
+    walked, _ = urlconf_walk()
+    opened = []
+    for url in walked:
+        if _is_public(url.path) or _is_login_optional(url.path) or url.name == "mfa_authenticate":
+            continue
+        response = client.get(url.path)
+        if not (response.status_code == 302 and response["Location"].startswith(LOGIN_PAGES)):
+            opened.append((url.path, response.status_code))
+    assert opened == []
+
+
+@pytest.mark.parametrize("role", ["Finance", "Admin"])
+def test_no_url_but_the_factor_set_up_opens_before_a_required_factor_exists(role, live_sandbox, db):
+    make_user("newcomer", role, second_factor=False)
+    client = _after_the_password_only("newcomer")
+    walked, _ = urlconf_walk()
+    opened = []
+    for url in walked:
+        if _is_public(url.path) or _is_login_optional(url.path):
+            continue
+        response = client.get(url.path)
+        sent_to_setup = response.status_code == 302 and response["Location"] == SETUP_PAGE
+        if url.name in MFA_SETUP_URL_NAMES:
+            if response.status_code >= 400 or sent_to_setup:
+                opened.append((url.path, response.status_code, "set-up page refused"))
+        elif not sent_to_setup:
+            opened.append((url.path, response.status_code))
+    assert opened == []

@@ -50,8 +50,9 @@ def test_cprofile_profile_counts_calls_and_names_the_queries_of_one_request():
     finished = _run_bench_pages("--profile", "list-25-warm", "--profiler", "cprofile")
     assert finished.returncode == 0, finished.stderr[-3000:]
     # A warm page still reads the session, its user, the user's and the user's groups'
-    # permissions (the benchmark's user is in the Finance role) and the column choice.
-    assert "Database queries in one request: 5" in finished.stdout
+    # permissions (the benchmark's user is in the Finance role), whether the user has a
+    # second factor (Finance needs one: accounts/signin/middleware.py) and the column choice.
+    assert "Database queries in one request: 6" in finished.stdout
     assert "django_session" in finished.stdout
     assert "Ordered by: internal time" in finished.stdout  # cProfile, by self time
     assert "Ordered by: cumulative time" in finished.stdout

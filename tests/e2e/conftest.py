@@ -157,12 +157,19 @@ def page_as(page, make_user, dashboard_url) -> Callable:
     (or as ``user=``, a user the test made).
 
     The login form has its own journey; the others start logged in, by giving the browser a
-    session cookie made server-side, so they stay fast.
+    session cookie made server-side, so they stay fast. A user whose role needs a second
+    factor is given one first, as if they had set it up and typed its code.
     """
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from accounts.signin.policy import mfa_required_for, user_has_second_factor
 
     def log_in(role: str, *, user=None):
+        user = user or make_user(role)
+        if mfa_required_for(user) and not user_has_second_factor(user):
+            TOTP.activate(user, generate_totp_secret())
         client = Client()
-        client.force_login(user or make_user(role))
+        client.force_login(user)
         session_cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
         page.context.add_cookies(
             [

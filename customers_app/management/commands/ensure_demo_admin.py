@@ -27,12 +27,27 @@ class Command(BaseCommand):
                 f"Log in as '{username}' with the password printed when it was created "
                 f"(forgot it? python manage.py changepassword {username})."
             )
-            return
-        password = secrets.token_urlsafe(12)
-        users.objects.create_superuser(username=username, email="", password=password)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Created demo admin. Log in as '{username}' with password: {password}\n"
-                "This password is shown only this once."
+        else:
+            password = secrets.token_urlsafe(12)
+            users.objects.create_superuser(username=username, email="", password=password)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Created demo admin. Log in as '{username}' with password: {password}\n"
+                    "This password is shown only this once."
+                )
             )
+        self.stdout.write(self._second_factor_note(username))
+
+    @staticmethod
+    def _second_factor_note(username: str) -> str:
+        """What comes after the password: admins need a second factor unless told not to."""
+        if "admin" not in settings.MFA_REQUIRED_ROLES:
+            return "Two-factor sign-in is not required for admins (MFA_REQUIRED_ROLES)."
+        return (
+            f"After the password, '{username}' is asked to set up two-factor sign-in (admins "
+            "are in MFA_REQUIRED_ROLES): scan the QR code with an authenticator app, or type "
+            "the key shown under it. Passkeys work at http://localhost:8000 (not 127.0.0.1). "
+            "To try the dashboard without it: MFA_REQUIRED_ROLES= make run\n"
+            "Lost the authenticator? Reset it: python manage.py reset_second_factors "
+            f"{username}"
         )
