@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 
 from accounts.models import AuditEvent
+from tests.accounts.conftest import totp_secret_set
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,10 @@ def admin_role_client(client, role_users):
 
 @pytest.fixture
 def superuser_client(client, db):
-    client.force_login(get_user_model().objects.create_superuser("root", password=None))
+    # A superuser counts as an admin: without a second factor it could open only its set-up.
+    root = get_user_model().objects.create_superuser("root", password=None)
+    totp_secret_set(root)
+    client.force_login(root)
     return client
 
 

@@ -24,7 +24,7 @@ def _lines_starting_with_forged_text(written: str) -> list[str]:
 
 def test_a_username_with_a_newline_cannot_forge_a_login_line(client, log_output):
     response = client.post(
-        "/accounts/login/", {"username": f"mallory\n{FORGED}", "password": "wrong-password-1"}
+        "/accounts/login/", {"login": f"mallory\n{FORGED}", "password": "wrong-password-1"}
     )
     assert response.status_code == 200
     written = log_output.getvalue()
