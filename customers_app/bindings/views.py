@@ -34,6 +34,7 @@ from customers_app.bindings.scan import binding_scan_start_in_background
 from customers_app.bindings.tables import FAILED_BINDING_TABLE_KEY, FailedBindingTable
 from customers_app.browsing.forms import FollowUpForm
 from customers_app.column_choice import column_choice_get, column_chooser, columns_excluded
+from customers_app.digests.trend import TREND_PERIODS, trend_days_from, trend_get
 from customers_app.models import FailedBinding
 from ui.corrections import paginate_or_correct
 from ui.exports import EXPORT_FORMATS, csv_lines, table_rows, xlsx_bytes
@@ -94,6 +95,24 @@ def _auto_refresh(status) -> object:
     return report_status_get()
 
 
+def _trend_context(request) -> dict:
+    """The trend of the period asked for (``trend_days``), and links to the other periods
+    that keep the page's filters."""
+    days, correction = trend_days_from(request.GET.get("trend_days"))
+    periods = []
+    for period in TREND_PERIODS:
+        query = request.GET.copy()
+        query["trend_days"] = str(period)
+        query.pop("page", None)
+        periods.append({"days": period, "query": query.urlencode(), "current": period == days})
+    return {
+        "trend": trend_get(days=days),
+        "trend_days": days,
+        "trend_periods": periods,
+        "trend_correction": correction,
+    }
+
+
 @require_GET
 @permission_required("customers_app.view_failed_bindings", raise_exception=True)
 def failed_binding_report_view(request):
@@ -122,6 +141,7 @@ def failed_binding_report_view(request):
             request, "customers_app/bindings/_partials/failed_binding_table.html", context
         )
     context["summary"] = failed_binding_summary(status=status)
+    context.update(_trend_context(request))
     return render(request, "customers_app/bindings/failed_bindings.html", context)
 
 
