@@ -14,6 +14,24 @@ from tests.keys import KeyPair, new_key_pair
 SANDBOX_TEST_CUSTOMERS = 500
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, the test database is a file (under DASHBOARD_VAR_DIR), not memory: tests
+    that start a real ``manage.py db_worker`` process need it to see the same database."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        test_settings = database.setdefault("TEST", {})
+        if not test_settings.get("NAME"):
+            test_settings["NAME"] = str(settings.VAR_DIR / "test-dashboard.sqlite3")
+            # A throwaway database: no fsync per commit (as fast as memory was), and WAL so
+            # a worker process reads while the tests write.
+            database.setdefault("OPTIONS", {})["init_command"] = (
+                "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"
+            )
+
+
 @pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     # Production serves hashed names from a manifest that `collectstatic` writes; tests render

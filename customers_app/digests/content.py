@@ -42,11 +42,13 @@ class CountRow:
 
 @dataclass(frozen=True)
 class OpenFollowUp:
-    """A still-failing binding nobody has followed up yet: name and reference only."""
+    """A still-failing binding nobody has followed up yet: of the customer, only name and
+    reference; Wonder's message says why it failed (untrusted text: escaped in HTML)."""
 
     name: str
     reference_number: str
     error_code: str
+    error_message: str
     state: str
     first_seen_at: datetime
 
@@ -128,9 +130,9 @@ def digest_build(*, first_run_id: int, last_run_id: int, blank_label: str) -> Di
     oldest = (
         FailedBinding.objects.filter(resolved_at__isnull=True, followup_status=FollowUpStatus.OPEN)
         .order_by("first_seen_at", "pk")
-        .values_list("name", "reference_number", "error_code", "state", "first_seen_at")[
-            : settings.DIGEST_OLDEST_OPEN_ROWS
-        ]
+        .values_list(
+            "name", "reference_number", "error_code", "error_message", "state", "first_seen_at"
+        )[: settings.DIGEST_OLDEST_OPEN_ROWS]
     )
     last_run = ScanRun.objects.get(pk=last_run_id)
     return DigestContent(
