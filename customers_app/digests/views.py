@@ -25,7 +25,10 @@ def notification_settings_view(request):
     subscription = DigestSubscription.objects.filter(
         user=request.user
     ).first() or DigestSubscription(user=request.user)
-    form = DigestSubscriptionForm(request.POST or None, instance=subscription)
+    # An empty POST is still a POST: bound, so it is refused with a message, not ignored.
+    form = DigestSubscriptionForm(
+        request.POST if request.method == "POST" else None, instance=subscription
+    )
     if request.method == "POST" and form.is_valid():
         saved = form.save()
         if saved.frequency == DigestFrequency.DAILY:

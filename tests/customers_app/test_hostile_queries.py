@@ -38,7 +38,7 @@ LIST_PARAMETERS = ["page", "page_size", "linked_source_type"]
 REPORT_PARAMETERS = [
     "page", "sort", "q", "binding_status", "linked_source_type", "token_type", "state",
     "error_code", "card_brand", "first_seen_min", "first_seen_max", "first_seen_after",
-    "first_seen_before", "followup_status",
+    "first_seen_before", "followup_status", "new_in", "trend_days",
     "export",
 ]  # fmt: skip
 

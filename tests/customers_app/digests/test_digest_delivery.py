@@ -9,11 +9,13 @@ import hmac
 import re
 import time
 from collections import Counter
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from accounts.models import AuditEvent
 from customers_app.bindings.scan import binding_scan_run
@@ -24,6 +26,7 @@ from customers_app.models import (
     FailedBinding,
     FollowUpStatus,
     ScanRun,
+    SyncTrendPoint,
 )
 
 from .conftest import (
@@ -204,3 +207,57 @@ def test_a_delivery_that_keeps_failing_is_given_up_recorded_and_audited(scanned,
     failure = AuditEvent.objects.get(action="digest.email")
     assert failure.outcome == "failure"
     assert failure.target == "user:mei"
+
+
+def test_the_daily_digest_goes_once_a_day_at_the_chosen_hour_and_reschedules_itself(
+    scanned, smtp_server
+):
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from customers_app.digests.tasks import digest_daily_check
+
+    report_user("early", email_address="early@example.com", frequency="daily")  # 09:00
+    DigestSubscription.objects.filter(user__username="early").update(daily_hour=0)
+    report_user("late", email_address="late@example.com", frequency="daily")
+    DigestSubscription.objects.filter(user__username="late").update(daily_hour=23)
+    run, new = _second_sync_with_new_failures(how_many=4)
+    run_worker_batch(EMAIL_URL=smtp_server.url)
+    assert smtp_server.inbox.messages == []  # daily subscribers get nothing per sync
+
+    # The hourly check, due now (the chain enqueues it for the top of the next hour).
+    digest_daily_check.enqueue()
+    run_worker_batch(EMAIL_URL=smtp_server.url)
+    recipients = [rcpts for rcpts, _message in smtp_server.inbox.messages]
+    local_hour = timezone.localtime().hour
+    expected = [["early@example.com"]] + ([["late@example.com"]] if local_hour >= 23 else [])
+    assert sorted(recipients) == expected
+    text, _html = _parts(smtp_server.inbox.messages[0][1])
+    assert f"{len(new)} new failed or pending card bindings in sync {run.pk}" in text
+    assert f"?new_in={run.pk}" in text  # the first sync is never "new", so only this one
+
+    # A second check the same day sends nothing more; the next check waits for next hour.
+    digest_daily_check.enqueue()
+    run_worker_batch(EMAIL_URL=smtp_server.url)
+    assert len(smtp_server.inbox.messages) == len(expected)
+    waiting = DBTaskResult.objects.filter(
+        task_path=digest_daily_check.module_path, status=TaskResultStatus.READY
+    )
+    assert waiting.count() == 1
+    next_check = waiting.get().run_after
+    assert timezone.now() < next_check <= timezone.now() + timedelta(hours=1, seconds=6)
+
+
+def test_a_sync_completes_even_when_its_digest_cannot_be_enqueued(scanned, monkeypatch):
+    from customers_app.digests import receivers
+
+    class UnavailableQueue:
+        def enqueue(self, **kwargs):
+            raise RuntimeError("task queue unavailable")
+
+    monkeypatch.setattr(receivers, "digest_after_sync", UnavailableQueue())
+    report_user("mei", email_address="mei@example.com", frequency="every_sync")
+    run, _new = _second_sync_with_new_failures(how_many=2)
+    assert ScanRun.objects.get(pk=run.pk).status == "completed"
+    assert FailedBinding.objects.filter(new_in_scan=run).count() == 2
+    assert SyncTrendPoint.objects.filter(run=run).exists()  # the trend still has it
