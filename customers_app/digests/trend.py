@@ -115,7 +115,7 @@ class Trend:
     @property
     def view_box(self) -> str:
         # Room left of the drawing for the y labels, below it for the dates.
-        return f"-56 -12 {self.width + 72} {self.height + 40}"
+        return f"-56 -12 {self.width + 72} {self.height + 52}"
 
     @property
     def first_sync(self) -> TrendSync | None:

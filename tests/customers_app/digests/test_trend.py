@@ -75,7 +75,7 @@ def test_the_trend_shows_each_completed_syncs_failing_and_pending_counts(
     assert _table_rows(content) == [
         (run_id, *counts) for run_id, counts in sorted(expected.items())
     ]
-    chart = content.split('class="trend"', 1)[1]
+    chart = content.split('aria-labelledby="trend-title"', 1)[1]
     assert "<svg" in chart
     assert chart.count("<circle") == 2 * len(expected)
 
