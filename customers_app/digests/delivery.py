@@ -158,7 +158,7 @@ def digest_delivery_attempt(*, delivery_id: int) -> AttemptOutcome:
         delivery.last_error = redact_secrets(f"{type(error).__name__}: {error}")[:2000]
     else:
         delivery.status, delivery.sent_at, delivery.next_attempt_at = DeliveryStatus.SENT, now, None
-        delivery.last_error = ""
+        # last_error stays: with ``attempts`` it records the outage a late digest went through.
         delivery.save()
         _audit(delivery, outcome="success")
         logger.info("digest %s sent to %s", delivery.pk, delivery.recipient)

@@ -94,13 +94,15 @@ class WebhookReceiver:
 
     def __init__(self) -> None:
         self.posts: list[ReceivedPost] = []
+        # Statuses to answer the first posts with (then 200): a webhook having a bad minute.
+        self.answers: list[int] = []
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 - http.server's naming
                 length = int(self.headers.get("Content-Length", "0"))
                 receiver.posts.append(ReceivedPost(dict(self.headers), self.rfile.read(length)))
-                self.send_response(200)
+                self.send_response(receiver.answers.pop(0) if receiver.answers else 200)
                 self.send_header("Content-Type", "text/plain")
                 self.end_headers()
                 self.wfile.write(b"ok")

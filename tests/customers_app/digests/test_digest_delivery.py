@@ -186,6 +186,7 @@ def test_an_smtp_outage_is_retried_with_back_off_and_recorded(scanned, smtp_down
         what="the mail sent once the server is back",
     )
     assert sent.attempts >= 3
+    assert sent.last_error  # the outage stays on record
     assert [rcpts for rcpts, _message in smtp_down.inbox.messages] == [["mei@example.com"]]
     assert worker.poll() is None  # the worker kept going through the outage
     assert ScanRun.objects.get(pk=run.pk).status == "completed"
@@ -261,3 +262,32 @@ def test_a_sync_completes_even_when_its_digest_cannot_be_enqueued(scanned, monke
     assert ScanRun.objects.get(pk=run.pk).status == "completed"
     assert FailedBinding.objects.filter(new_in_scan=run).count() == 2
     assert SyncTrendPoint.objects.filter(run=run).exists()  # the trend still has it
+
+
+def test_a_webhook_answering_503_is_retried_and_one_answering_404_is_given_up(
+    scanned, webhook_receiver, running_worker
+):
+    webhook_receiver.answers = [503, 503]
+    _second_sync_with_new_failures(how_many=2)
+    running_worker(DIGEST_WEBHOOK_URL=webhook_receiver.url, DIGEST_WEBHOOK_SECRET=WEBHOOK_SECRET)
+    delivery = wait_until(
+        lambda: DigestDelivery.objects.filter(status=DeliveryStatus.SENT).first(),
+        what="the webhook delivered after two 503s",
+    )
+    assert delivery.attempts == 3
+    assert "503" in delivery.last_error
+    assert len(webhook_receiver.posts) == 3
+    # Every attempt is signed afresh (its own timestamp): each one verifies.
+    for post in webhook_receiver.posts:
+        timestamp = post.headers["X-Dashboard-Timestamp"]
+        mac = hmac.new(WEBHOOK_SECRET.encode(), f"{timestamp}.".encode() + post.body, "sha256")
+        assert post.headers["X-Dashboard-Signature"] == f"sha256={mac.hexdigest()}"
+
+    webhook_receiver.answers = [404]
+    _second_sync_with_new_failures(how_many=1)
+    refused = wait_until(
+        lambda: DigestDelivery.objects.filter(status=DeliveryStatus.FAILED).first(),
+        what="the webhook delivery given up",
+    )
+    assert refused.attempts == 1
+    assert AuditEvent.objects.filter(action="digest.webhook", outcome="failure").count() == 1
