@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -181,13 +181,13 @@ def trend_get(*, days: int, now: datetime | None = None) -> Trend:
         status=ScanStatus.COMPLETED, finished_at__gte=now - timedelta(days=days)
     )
     # A sync that left nothing failing has no points: it counts as 0, not absent.
-    totals: dict[int, list[int]] = {}
-    for run_id, failing, pending in SyncTrendPoint.objects.filter(
-        run__in=runs.values("pk")
-    ).values_list("run_id", "failing", "pending"):
-        pair = totals.setdefault(run_id, [0, 0])
-        pair[0] += failing
-        pair[1] += pending
+    totals = {
+        row["run_id"]: (row["failing"], row["pending"])
+        for row in SyncTrendPoint.objects.filter(run__in=runs.values("pk"))
+        .values("run_id")
+        .annotate(failing=Sum("failing"), pending=Sum("pending"))
+        .order_by()
+    }
     syncs = [
         TrendSync(run_id, finished_at, *totals.get(run_id, (0, 0)))
         for run_id, finished_at in runs.order_by("finished_at", "pk").values_list(
