@@ -3,9 +3,9 @@
 from django import forms
 from django.contrib import admin
 
-from customers_app.models import BindingExport, ErrorCodeNote, error_code_normalise
+from customers_app.models import BindingExport, DigestDelivery, ErrorCodeNote, error_code_normalise
 
-__all__ = ["BindingExportAdmin", "ErrorCodeNoteAdmin", "ErrorCodeNoteForm"]
+__all__ = ["BindingExportAdmin", "DigestDeliveryAdmin", "ErrorCodeNoteAdmin", "ErrorCodeNoteForm"]
 
 
 class ErrorCodeNoteForm(forms.ModelForm):
@@ -50,6 +50,24 @@ class BindingExportAdmin(admin.ModelAdmin):
     list_display = ("exported_at", "exported_by", "file_format", "row_count", "truncated")
     list_filter = ("file_format",)
     readonly_fields = ("exported_at", "exported_by", "file_format", "filters", "row_count")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    """Every digest planned, and how sending it went (attempts, last error); read-only."""
+
+    list_display = (
+        "created_at", "channel", "kind", "recipient", "last_run", "row_count", "status",
+        "attempts", "sent_at",
+    )  # fmt: skip
+    list_filter = ("status", "channel", "kind")
+    search_fields = ("recipient",)
 
     def has_add_permission(self, request) -> bool:
         return False
