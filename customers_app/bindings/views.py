@@ -34,7 +34,7 @@ from customers_app.bindings.scan import binding_scan_start_in_background
 from customers_app.bindings.tables import FAILED_BINDING_TABLE_KEY, FailedBindingTable
 from customers_app.browsing.forms import FollowUpForm
 from customers_app.column_choice import column_choice_get, column_chooser, columns_excluded
-from customers_app.digests.trend import TREND_PERIODS, trend_days_from, trend_get
+from customers_app.digests.trend import TREND_PERIODS, trend_days_from, trend_get_cached
 from customers_app.models import FailedBinding
 from ui.corrections import paginate_or_correct
 from ui.exports import EXPORT_FORMATS, csv_lines, table_rows, xlsx_bytes
@@ -106,7 +106,7 @@ def _trend_context(request) -> dict:
         query.pop("page", None)
         periods.append({"days": period, "query": query.urlencode(), "current": period == days})
     return {
-        "trend": trend_get(days=days),
+        "trend": trend_get_cached(days=days),
         "trend_days": days,
         "trend_periods": periods,
         "trend_correction": correction,
