@@ -349,8 +349,6 @@ class SyncTrendPoint(models.Model):
     error_code = models.CharField(max_length=64, blank=True)
     failing = models.PositiveIntegerField(default=0)
     pending = models.PositiveIntegerField(default=0)
-    # Of those, how many this sync found new (failing after not failing).
-    new = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["run", "error_code"]

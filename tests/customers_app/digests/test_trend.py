@@ -65,9 +65,6 @@ def test_the_trend_shows_each_completed_syncs_failing_and_pending_counts(
     ]
     # Stored compactly: one row per sync and error code, not per binding.
     assert SyncTrendPoint.objects.count() < 3 * 20 < FailedBinding.objects.count() * 3
-    assert sum(SyncTrendPoint.objects.filter(run=grown).values_list("new", flat=True)) == (
-        sum(expected[grown.pk]) - sum(expected[shrunk.pk])
-    )
 
     page = report_viewer.get(REPORT)
     assert page.status_code == 200
