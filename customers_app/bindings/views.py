@@ -34,7 +34,12 @@ from customers_app.bindings.scan import binding_scan_start_in_background
 from customers_app.bindings.tables import FAILED_BINDING_TABLE_KEY, FailedBindingTable
 from customers_app.browsing.forms import FollowUpForm
 from customers_app.column_choice import column_choice_get, column_chooser, columns_excluded
-from customers_app.digests.trend import TREND_PERIODS, trend_days_from, trend_get_cached
+from customers_app.digests.trend import (
+    TREND_DEFAULT_DAYS,
+    TREND_PERIODS,
+    trend_days_from,
+    trend_get_cached,
+)
 from customers_app.models import FailedBinding
 from ui.corrections import paginate_or_correct
 from ui.exports import EXPORT_FORMATS, csv_lines, table_rows, xlsx_bytes
@@ -108,6 +113,8 @@ def _trend_context(request) -> dict:
     return {
         "trend": trend_get_cached(days=days),
         "trend_days": days,
+        # Kept in the filter form's URLs only when chosen: default URLs stay short.
+        "trend_days_chosen": days if days != TREND_DEFAULT_DAYS else None,
         "trend_periods": periods,
         "trend_correction": correction,
     }
