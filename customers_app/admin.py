@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers_app.models import (
     BindingExport,
+    DigestDelivery,
     ErrorCodeNote,
     IndexedCustomer,
     ScanRun,
@@ -15,6 +16,7 @@ from customers_app.models import (
 
 __all__ = [
     "BindingExportAdmin",
+    "DigestDeliveryAdmin",
     "ErrorCodeNoteAdmin",
     "ErrorCodeNoteForm",
     "IndexedCustomerAdmin",
@@ -125,6 +127,18 @@ class IndexedCustomerAdmin(admin.ModelAdmin):
         # The model has no permissions of its own: staff who may see customers may see it.
         user = request.user
         return user.is_active and user.is_staff and user.has_perm("customers_app.view_customers")
+
+
+@admin.register(DigestDelivery)
+class DigestDeliveryAdmin(admin.ModelAdmin):
+    """Every digest planned, and how sending it went (attempts, last error); read-only."""
+
+    list_display = (
+        "created_at", "channel", "kind", "recipient", "last_run", "row_count", "status",
+        "attempts", "sent_at",
+    )  # fmt: skip
+    list_filter = ("status", "channel", "kind")
+    search_fields = ("recipient",)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -11,6 +11,7 @@ class CustomersAppConfig(AppConfig):
     def ready(self) -> None:
         """Fail at start-up, not on the first page view, when real credentials are incomplete."""
         from customers_app import signals  # noqa: F401  (connects receivers)
+        from customers_app.digests import receivers  # noqa: F401  (digests and trend)
         from customers_app.search import signals as search_signals  # noqa: F401
         from customers_app.sync import status  # noqa: F401  (forgets "as of" after a sync)
         from wonder.factory import wonder_client

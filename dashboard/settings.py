@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -459,6 +460,38 @@ BINDING_EXPORT_MAX_ROWS = int(env_number("BINDING_EXPORT_MAX_ROWS", 50_000, int)
 # A search counts its matches up to this many ("10,000+ customers"), and pages only that far:
 # counting every "Chan" among a million rows costs more than any agent reads.
 CUSTOMER_SEARCH_COUNT_LIMIT = max(1, int(env_number("CUSTOMER_SEARCH_COUNT_LIMIT", 10_000, int)))
+
+# --- Email and digests ------------------------------------------------------------------
+# One URL says how mail leaves (dj-email-url): smtp://user:password@host:587/?tls=True,
+# smtps://... for implicit TLS, console: to print mails instead (the default with DEBUG).
+# Without it and without DEBUG: SMTP on localhost:25, Django's own default.
+EMAIL_URL = os.environ.get("EMAIL_URL", "console:" if DEBUG else "smtp://localhost:25")
+try:
+    _email_settings = dj_email_url.parse(EMAIL_URL)
+except Exception as error:  # noqa: BLE001 - any unreadable URL is a start-up error
+    raise ImproperlyConfigured(
+        f"EMAIL_URL is not a mail URL dj-email-url understands: {error}"
+    ) from None
+for _name, _value in _email_settings.items():
+    if _value not in (None, ""):
+        globals()[_name] = _value
+# A mail server that accepts the connection and then hangs must not hold a worker forever.
+EMAIL_TIMEOUT = env_number("EMAIL_TIMEOUT", 10.0)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "dashboard@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the dashboard is reached from a mail client: links in digests start with it.
+DASHBOARD_BASE_URL = os.environ.get("DASHBOARD_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Optional: one incoming webhook (Slack, Microsoft Teams) that receives every sync's digest as
+# JSON, signed with HMAC-SHA256 over the timestamp and body with this secret.
+DIGEST_WEBHOOK_URL = os.environ.get("DIGEST_WEBHOOK_URL", "")
+DIGEST_WEBHOOK_SECRET = os.environ.get("DIGEST_WEBHOOK_SECRET", "")
+if DIGEST_WEBHOOK_URL and not DIGEST_WEBHOOK_SECRET:
+    raise ImproperlyConfigured("DIGEST_WEBHOOK_URL is set: set DIGEST_WEBHOOK_SECRET too.")
+# A failed send is tried again after BACKOFF, 2 x BACKOFF, 4 x BACKOFF ... up to MAX_ATTEMPTS.
+DIGEST_MAX_ATTEMPTS = int(env_number("DIGEST_MAX_ATTEMPTS", 5, int))
+DIGEST_RETRY_BACKOFF_SECONDS = env_number("DIGEST_RETRY_BACKOFF_SECONDS", 60.0)
+# How many of the oldest still-open follow-ups a digest lists.
+DIGEST_OLDEST_OPEN_ROWS = int(env_number("DIGEST_OLDEST_OPEN_ROWS", 5, int))
 
 LOGGING = {
     "version": 1,

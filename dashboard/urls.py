@@ -59,6 +59,7 @@ urlpatterns = [
     path("accounts/", include(account_patterns)),
     path("customers/", include("customers_app.urls")),
     path("audit/", include("accounts.urls")),
+    path("notifications/", include("customers_app.digests.urls")),
     path("admin/", admin.site.urls),
 ]
 

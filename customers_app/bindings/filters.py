@@ -6,7 +6,9 @@ import re
 
 import django_filters
 from django import forms
+from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from customers_app.bindings.report import failed_binding_filter_choices
 from customers_app.models import FailedBinding, FollowUpStatus
@@ -21,6 +23,9 @@ __all__ = ["FailedBindingFilterSet"]
 
 # A search that could be a phone number as people write it: "+852 6589 8353", "852-6589".
 _PHONE_LIKE = re.compile(r"[0-9+\-\s().]+")
+
+# "12" or "12-14": the syncs (ScanRun ids) whose new failures a digest's link lists.
+_NEW_IN_PATTERN = re.compile(r"^\s*(\d{1,18})\s*(?:-\s*(\d{1,18})\s*)?$")
 
 _BINDING_STATUS_CHOICES = [
     ("current", "Still failing"),
@@ -58,6 +63,19 @@ class FailedBindingFilterSet(django_filters.FilterSet):
     )
     followup_status = django_filters.ChoiceFilter(
         label="Follow-up", choices=FollowUpStatus, empty_label=EMPTY_CHOICE_LABEL
+    )
+    # What a digest links to: the bindings new in one sync, or in a range of them.
+    new_in = django_filters.CharFilter(
+        label=_("New in sync"),
+        method="filter_new_in",
+        max_length=40,
+        validators=[
+            RegexValidator(
+                _NEW_IN_PATTERN,
+                message=_("give a sync number, or two joined by a dash (12-14)"),
+            )
+        ],
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. 12 or 12-14"), "size": 8}),
     )
 
     class Meta:
@@ -99,3 +117,12 @@ class FailedBindingFilterSet(django_filters.FilterSet):
         if value == "resolved":
             return queryset.filter(resolved_at__isnull=False)
         return queryset
+
+    def filter_new_in(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Rows that became failing in sync ``N`` or in syncs ``N-M`` (both included)."""
+        match = _NEW_IN_PATTERN.match(value or "")
+        if match is None:
+            return queryset
+        first, last = int(match[1]), int(match[2] or match[1])
+        first, last = min(first, last), max(first, last)
+        return queryset.filter(new_in_scan_id__gte=first, new_in_scan_id__lte=last)

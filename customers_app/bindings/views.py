@@ -32,6 +32,12 @@ from customers_app.bindings.report import (
 from customers_app.bindings.tables import FAILED_BINDING_TABLE_KEY, FailedBindingTable
 from customers_app.browsing.forms import FollowUpForm
 from customers_app.column_choice import column_choice_get, column_chooser, columns_excluded
+from customers_app.digests.trend import (
+    TREND_DEFAULT_DAYS,
+    TREND_PERIODS,
+    trend_days_from,
+    trend_get_cached,
+)
 from customers_app.models import FailedBinding
 from customers_app.sync.runs import sync_enqueue, sync_expire_stale
 from ui.exports import EXPORT_FORMATS
@@ -98,6 +104,26 @@ def _auto_refresh(status) -> object:
     return report_status_get()
 
 
+def _trend_context(request) -> dict:
+    """The trend of the period asked for (``trend_days``), and links to the other periods
+    that keep the page's filters."""
+    days, correction = trend_days_from(request.GET.get("trend_days"))
+    periods = []
+    for period in TREND_PERIODS:
+        query = request.GET.copy()
+        query["trend_days"] = str(period)
+        query.pop("page", None)
+        periods.append({"days": period, "query": query.urlencode(), "current": period == days})
+    return {
+        "trend": trend_get_cached(days=days),
+        "trend_days": days,
+        # Kept in the filter form's URLs only when chosen: default URLs stay short.
+        "trend_days_chosen": days if days != TREND_DEFAULT_DAYS else None,
+        "trend_periods": periods,
+        "trend_correction": correction,
+    }
+
+
 @require_GET
 @permission_required("customers_app.view_failed_bindings", raise_exception=True)
 def failed_binding_report_view(request):
@@ -121,7 +147,12 @@ def failed_binding_report_view(request):
         "export_cap": settings.BINDING_EXPORT_MAX_ROWS,
     }
     return FAILED_BINDING_LIST.response(
-        request, context, page_context=lambda: {"summary": failed_binding_summary(status=status)}
+        request,
+        context,
+        page_context=lambda: {
+            "summary": failed_binding_summary(status=status),
+            **_trend_context(request),
+        },
     )
 
 

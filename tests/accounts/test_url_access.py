@@ -64,6 +64,7 @@ ACCESS_BY_NAME = {
     "customers:failed_binding_followup": {"finance", "admin"},
     "customers:binding_scan_progress": {"finance", "admin"},
     "customers:binding_scan_refresh": {"finance", "admin"},
+    "digests:settings": {"finance", "admin"},
     "audit:list": {"admin"},
     "audit:export": {"admin"},
 }

@@ -43,7 +43,7 @@ LIST_PARAMETERS = ["page", "page_size", "linked_source_type", "q"]
 REPORT_FILTERS = [
     "q", "binding_status", "linked_source_type", "token_type", "state", "error_code",
     "card_brand", "first_seen_min", "first_seen_max", "first_seen_after", "first_seen_before",
-    "followup_status",
+    "followup_status", "new_in",
 ]  # fmt: skip
 
 
