@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from customers_app.bindings.scan import binding_scan_run
 from playwright.sync_api import expect
 
 from customers_app.models import DigestSubscription, FailedBinding
+from customers_app.sync.runs import sync_run
 
 from .journey_helpers import assert_accessible
 
@@ -34,7 +34,7 @@ def test_finance_chooses_a_daily_digest_from_the_header(page_as, scanned):
 
 def test_finance_reads_the_trend_and_switches_its_period(page_as, scanned):
     FailedBinding.objects.filter(pk__in=FailedBinding.objects.values("pk")[:3]).delete()
-    second = binding_scan_run()
+    second = sync_run()
     page = page_as("finance")
     page.goto(REPORT)
     trend = page.get_by_role("region", name="Trend")

@@ -13,7 +13,6 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from customers_app.bindings.scan import binding_scan_run
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
@@ -28,6 +27,7 @@ from customers_app.models import (
     ScanRun,
     SyncTrendPoint,
 )
+from customers_app.sync.runs import sync_run
 
 from .conftest import (
     DASHBOARD_BASE_URL,
@@ -63,7 +63,7 @@ def _second_sync_with_new_failures(how_many: int = 8):
     )
     # Same fingerprint: the next sync does not rewrite the row, the stored name stays.
     FailedBinding.objects.filter(pk=staying[0].pk).update(name=HOSTILE_NAME)
-    run = binding_scan_run()
+    run = sync_run()
     assert run.status == "completed", run.error
     return run, new
 
@@ -156,7 +156,7 @@ def test_a_sync_with_new_failures_mails_each_subscriber_once_and_posts_the_signe
     assert webhook.recipient == urlsplit(webhook_receiver.url).netloc  # never the secret path
 
     # A sync that finds nothing new sends nothing.
-    quiet = binding_scan_run()
+    quiet = sync_run()
     assert quiet.status == "completed"
     run_worker_batch(
         EMAIL_URL=smtp_server.url,

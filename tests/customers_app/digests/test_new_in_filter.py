@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from customers_app.bindings.scan import binding_scan_run
 
 from customers_app.models import FailedBinding
+from customers_app.sync.runs import sync_run
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +18,9 @@ def _rows(response) -> int:
 
 def test_new_in_lists_the_bindings_new_in_one_sync_or_a_range(scanned, report_viewer):
     FailedBinding.objects.filter(pk__in=FailedBinding.objects.values("pk")[:3]).delete()
-    second = binding_scan_run()
+    second = sync_run()
     FailedBinding.objects.filter(pk__in=FailedBinding.objects.values("pk")[:2]).delete()
-    third = binding_scan_run()
+    third = sync_run()
     assert _rows(report_viewer.get(REPORT, {"new_in": str(third.pk)})) == 2
     in_second = FailedBinding.objects.filter(new_in_scan=second).count()
     assert _rows(report_viewer.get(REPORT, {"new_in": str(second.pk)})) == in_second

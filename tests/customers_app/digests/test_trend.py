@@ -6,11 +6,11 @@ import re
 from datetime import timedelta
 
 import pytest
-from customers_app.bindings.scan import binding_scan_run
 from django.utils import timezone
 
 from customers_app.digests.trend import trend_get
 from customers_app.models import FailedBinding, ScanRun, SyncTrendPoint
+from customers_app.sync.runs import sync_run
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +52,10 @@ def test_the_trend_shows_each_completed_syncs_failing_and_pending_counts(
 ):
     expected = {ScanRun.objects.get().pk: _counts_now()}
     settings.WONDER_BASE_URL = bigger_sandbox.base_url
-    grown = binding_scan_run()
+    grown = sync_run()
     expected[grown.pk] = _counts_now()
     settings.WONDER_BASE_URL = scanned.base_url
-    shrunk = binding_scan_run()
+    shrunk = sync_run()
     expected[shrunk.pk] = _counts_now()
     assert sum(expected[grown.pk]) > sum(expected[shrunk.pk])  # the data did change
 
@@ -83,7 +83,7 @@ def test_the_error_codes_that_grew_most_are_named(scanned, report_viewer):
     point = SyncTrendPoint.objects.filter(run=first).exclude(error_code="").first()
     grown_code, before = point.error_code, point.failing + point.pending
     SyncTrendPoint.objects.filter(pk=point.pk).update(failing=0, pending=0)
-    binding_scan_run()
+    sync_run()
 
     trend = trend_get(days=30)
     assert trend.grew_most[0].error_code == grown_code
@@ -116,7 +116,7 @@ def test_a_period_not_offered_is_corrected_and_said(scanned, report_viewer, valu
 
 def test_failed_syncs_are_not_in_the_trend(scanned, live_sandbox):
     live_sandbox.set_faults(fault="down")
-    failed = binding_scan_run()
+    failed = sync_run()
     assert failed.status == "failed"
     assert not SyncTrendPoint.objects.filter(run=failed).exists()
     assert failed.pk not in [sync.run_id for sync in trend_get(days=7).syncs]
