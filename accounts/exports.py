@@ -38,7 +38,7 @@ def audit_events_csv_response(*, request, queryset, target: str) -> StreamingHtt
     )
 
     def rows() -> Iterator[list[str]]:
-        yield [header for _, header in AUDIT_EXPORT_COLUMNS]
+        yield [str(header) for _, header in AUDIT_EXPORT_COLUMNS]
         # Capped at the counted rows, so the recorded row count is what was handed out.
         for event in queryset[:row_count].iterator():
             yield [_cell(getattr(event, name)) for name, _ in AUDIT_EXPORT_COLUMNS]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from accounts.audit import audit_event_record
@@ -56,7 +57,8 @@ def audit_event_export_view(request):
     filterset = AuditEventFilterSet(request.GET or None, queryset=AuditEvent.objects.all())
     if filterset.is_bound and not filterset.is_valid():
         lines = "\n".join(_filter_errors(filterset))
-        message = f"Not exported: these filters are not valid, correct them first.\n{lines}\n"
+        message = _("Not exported: these filters are not valid, correct them first.")
+        message = f"{message}\n{lines}\n"
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     return audit_events_csv_response(
         request=request, queryset=filterset.qs, target=request.GET.urlencode()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Concat, Replace
+from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "BindingExport",
@@ -68,9 +69,9 @@ class TablePreference(models.Model):
 
 
 class ScanStatus(models.TextChoices):
-    RUNNING = "running", "Running"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed")
 
 
 class ScanRun(models.Model):
@@ -167,9 +168,9 @@ class IndexedCustomer(models.Model):
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CONTACTED = "contacted", "Contacted"
-    RESOLVED = "resolved", "Resolved"
+    OPEN = "open", _("Open")
+    CONTACTED = "contacted", _("Contacted")
+    RESOLVED = "resolved", _("Resolved")
 
 
 class FailedBinding(models.Model):

@@ -89,11 +89,16 @@ MIDDLEWARE = [
     "accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the user's stored choice (applied below, once logged in), else the
+    # language cookie the header's switch sets, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before LoginRequiredMiddleware: an expired session is logged out, then sent to login.
     "accounts.middleware.SessionLifetimeMiddleware",
+    # After authentication: a logged-in user's stored language wins on any device.
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -118,6 +123,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "customers_app.context_processors.wonder_mode",
             ],
         },
@@ -215,6 +221,7 @@ CSRF_COOKIE_HTTPONLY = True
 # --- Hardening: transport, headers, content security policy -------------------------------
 # Secure by default; development (DEBUG) relaxes only what plain-http localhost needs.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
@@ -250,6 +257,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-gb"
+# English, and Traditional Chinese as Hong Kong writes it. Browsers asking for zh-HK, zh-TW
+# or zh-MO get zh-hant (Django's fallbacks); anything else English. URLs are the same in
+# both: the language is a cookie and, for a logged-in user, a stored choice (accounts).
+LANGUAGES = [("en-gb", "English"), ("zh-hant", "繁體中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Hong Kong's conventions where Django's zh_Hant differs: thousands grouped by commas
+# (dashboard/formats/zh_Hant).
+FORMAT_MODULE_PATH = ["dashboard.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Hong_Kong")
 USE_I18N = True
 USE_TZ = True

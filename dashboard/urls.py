@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
+
+from accounts.languages import language_switch_view
 
 # Only the account pages the dashboard uses: no password reset by e-mail (there is no mail
 # set up, and an admin resets passwords).
@@ -17,9 +20,9 @@ account_patterns = [
 ]
 
 # Admins manage accounts and roles here: say whose admin it is, not "Django administration".
-admin.site.site_header = "Wonder customer dashboard: administration"
-admin.site.site_title = "Dashboard admin"
-admin.site.index_title = "Accounts, roles and reference data"
+admin.site.site_header = _("Wonder customer dashboard: administration")
+admin.site.site_title = _("Dashboard admin")
+admin.site.index_title = _("Accounts, roles and reference data")
 # "View site" goes to the dashboard itself.
 admin.site.site_url = "/customers/"
 
@@ -27,6 +30,8 @@ urlpatterns = [
     path("", include("dashboard.health")),
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False)),
     path("accounts/", include(account_patterns)),
+    # The header's language switch (Django's set_language, plus the user's stored choice).
+    path("i18n/setlang/", language_switch_view, name="set_language"),
     path("customers/", include("customers_app.urls")),
     path("audit/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Trim, Upper
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.redaction import CARD_NUMBER_PATTERN, redact_value
 from customers_app.models import (
@@ -101,6 +103,8 @@ class ChartBar:
 class BarChart:
     title: str
     bars: tuple[ChartBar, ...]
+    # The first column's heading in the chart's figures table ("Error code").
+    label_heading: str = ""
 
     @property
     def height(self) -> int:
@@ -116,7 +120,12 @@ class ReportSummary:
 
 
 def _chart(
-    title: str, counts: list[tuple[str, int]], *, other_noun: str, limit: int = 12
+    title: str,
+    counts: list[tuple[str, int]],
+    *,
+    other_label,
+    label_heading: str,
+    limit: int = 12,
 ) -> BarChart:
     """The ``limit`` largest counts as bars, and one "Other (N codes)" bar for the rest.
 
@@ -127,15 +136,16 @@ def _chart(
     counts = sorted(counts, key=lambda item: (-item[1], item[0]))
     if len(counts) > limit + 1:
         rest = counts[limit:]
-        other = (f"Other ({len(rest)} {other_noun})", sum(count for _, count in rest))
+        other = (other_label(len(rest)), sum(count for _, count in rest))
         counts = [*counts[:limit], other]
     longest = max((count for _, count in counts), default=0) or 1
     return BarChart(
-        title,
+        str(title),
         tuple(
             ChartBar(label, count, round(100 * count / longest, 1), index * 22)
             for index, (label, count) in enumerate(counts)
         ),
+        str(label_heading),
     )
 
 
@@ -189,7 +199,8 @@ def failed_binding_summary(*, status: ReportStatus) -> ReportSummary:
     """Bindings still failing, by error code and token type, and how many are new."""
     return _per_scan_cached(
         # v2: the charts gained their "Other" bar; summaries cached without it are not read.
-        name="summary-v2",
+        # v3: labels in the page's language, so one summary is kept per language.
+        name=f"summary-v3-{get_language()}",
         scan=status.last_complete,
         compute=lambda: _summary_compute(status=status),
     )
@@ -198,14 +209,18 @@ def failed_binding_summary(*, status: ReportStatus) -> ReportSummary:
 def _summary_compute(*, status: ReportStatus) -> ReportSummary:
     current = FailedBinding.objects.filter(resolved_at__isnull=True)
     by_code = [
-        (row["error_code"] or f"none ({row['state'] or 'no state'})", row["n"])
+        (
+            row["error_code"]
+            or gettext("none (%(state)s)") % {"state": row["state"] or gettext("no state")},
+            row["n"],
+        )
         for row in current.values("error_code", "state").annotate(n=Count("pk"))
     ]
     merged: dict[str, int] = {}
     for label, count in by_code:
         merged[label] = merged.get(label, 0) + count
     by_type = [
-        (row["token_type"] or "unknown", row["n"])
+        (row["token_type"] or gettext("unknown"), row["n"])
         for row in current.values("token_type").annotate(n=Count("pk"))
     ]
     new = 0
@@ -219,8 +234,22 @@ def _summary_compute(*, status: ReportStatus) -> ReportSummary:
     return ReportSummary(
         total=current.count(),
         new_since_previous=new,
-        by_error_code=_chart("Failing by error code", list(merged.items()), other_noun="codes"),
-        by_token_type=_chart("Failing by token type", by_type, other_noun="types"),
+        by_error_code=_chart(
+            _("Failing by error code"),
+            list(merged.items()),
+            other_label=lambda n: (
+                ngettext("Other (%(n)d code)", "Other (%(n)d codes)", n) % {"n": n}
+            ),
+            label_heading=_("Error code"),
+        ),
+        by_token_type=_chart(
+            _("Failing by token type"),
+            by_type,
+            other_label=lambda n: (
+                ngettext("Other (%(n)d type)", "Other (%(n)d types)", n) % {"n": n}
+            ),
+            label_heading=_("Token type"),
+        ),
     )
 
 

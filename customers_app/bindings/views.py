@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_tables2 import RequestConfig
 
@@ -154,11 +155,11 @@ def binding_scan_refresh_view(request):
         # and "started" beside "the latest scan failed" must read as one story.
         messages.info(
             request,
-            f"Scan started at {timezone.localtime(run.started_at):%H:%M:%S}. "
-            "The report updates when it has finished.",
+            _("Scan started at %(time)s. The report updates when it has finished.")
+            % {"time": f"{timezone.localtime(run.started_at):%H:%M:%S}"},
         )
     else:
-        messages.info(request, "A scan is already running; this page follows its progress.")
+        messages.info(request, _("A scan is already running; this page follows its progress."))
     return redirect("customers:failed_bindings")
 
 
@@ -183,13 +184,18 @@ def failed_binding_followup_view(request, binding_id: int):
             user=request.user,
         )
         if change is None:
-            messages.info(request, f"Nothing changed for {binding.reference_number}.")
+            messages.info(
+                request,
+                _("Nothing changed for %(reference)s.") % {"reference": binding.reference_number},
+            )
             return redirect(back_url)
         if change.note != form.cleaned_data["note"]:
             messages.warning(
                 request,
-                "A card number in the note was masked: only its first 6 and last 4 digits "
-                "are kept.",
+                _(
+                    "A card number in the note was masked: only its first 6 and last 4 digits "
+                    "are kept."
+                ),
             )
         audit_event_record(
             request=request,
@@ -197,7 +203,10 @@ def failed_binding_followup_view(request, binding_id: int):
             target=f"customer:{binding.uuid}",
             detail={"status": form.cleaned_data["status"]},
         )
-        messages.success(request, f"Follow-up of {binding.reference_number} saved.")
+        messages.success(
+            request,
+            _("Follow-up of %(reference)s saved.") % {"reference": binding.reference_number},
+        )
         return redirect(back_url)
     audit_event_record(
         request=request, action="failed_bindings.view_one", target=f"customer:{binding.uuid}"
@@ -222,7 +231,7 @@ def failed_binding_export_view(request):
     """The filtered rows as CSV (streamed) or XLSX, capped at BINDING_EXPORT_MAX_ROWS."""
     file_format = request.GET.get("export", "")
     if file_format not in EXPORT_FORMATS:
-        return HttpResponseBadRequest("Choose an export format: csv or xlsx.")
+        return HttpResponseBadRequest(_("Choose an export format: csv or xlsx."))
     shown = column_choice_get(
         user=request.user, table_class=FailedBindingTable, table_key=FAILED_BINDING_TABLE_KEY
     )
@@ -249,16 +258,15 @@ def failed_binding_export_view(request):
     filename = f"failed-bindings-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
     rows = table_rows(table)
     if truncated:
-        notice = (
-            f"Export stopped at {row_count:,} of {matching:,} rows: "
-            "narrow the filters for the rest."
-        )
+        notice = _(
+            "Export stopped at %(rows)s of %(matching)s rows: narrow the filters for the rest."
+        ) % {"rows": f"{row_count:,}", "matching": f"{matching:,}"}
         rows = itertools.chain(rows, [[notice]])
     if file_format == "csv":
         response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            xlsx_bytes(rows, title="Failed bindings"),
+            xlsx_bytes(rows, title=_("Failed bindings")),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

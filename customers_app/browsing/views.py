@@ -61,9 +61,11 @@ def customer_list_view(request):
             else "",
             column_form=column_form,
         )
+    # A fragment also updates the page's announced result line (hx-swap-oob).
+    context["is_fragment"] = is_fragment = _is_htmx_fragment_request(request)
     template = (
         "customers_app/browsing/_partials/customer_results.html"
-        if _is_htmx_fragment_request(request)
+        if is_fragment
         else "customers_app/browsing/customer_list.html"
     )
     response = render(request, template, context, status=status)

@@ -10,7 +10,8 @@ from tests.accounts.url_walk import urlconf_walk
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open without logging in (health endpoints come with the deployment issue).
-PUBLIC_PATHS = {"/accounts/login", "/admin/login", "/healthz", "/readyz"}
+# The language switch too: the login page has it.
+PUBLIC_PATHS = {"/accounts/login", "/admin/login", "/healthz", "/readyz", "/i18n/setlang"}
 # Logging out works the same logged in or not; Django may send an anonymous visitor to login.
 LOGIN_OPTIONAL_PATHS = {"/accounts/logout", "/admin/logout"}
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
@@ -23,6 +24,7 @@ ACCESS_BY_NAME = {
     "": EVERY_ROLE,  # the redirect to the customer list
     "password_change": EVERY_ROLE,
     "password_change_done": EVERY_ROLE,
+    "set_language": EVERY_ROLE,
     "customers:list": {"support", "finance", "admin"},
     "customers:find": {"support", "finance", "admin"},
     "customers:detail": {"support", "finance", "admin"},

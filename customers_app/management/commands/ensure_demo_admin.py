@@ -4,12 +4,15 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from ui.command_language import TranslatedCommand
 
 __all__ = ["Command"]
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "In sandbox mode, create the user 'admin' with a random password, printed once."
 
     def add_arguments(self, parser) -> None:
@@ -18,21 +21,29 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, **options) -> None:
         if not settings.WONDER_SANDBOX_MODE:
             raise CommandError(
-                "Refusing to create a demo admin against real Wonder credentials; "
-                "use `python manage.py createsuperuser`."
+                _(
+                    "Refusing to create a demo admin against real Wonder credentials; "
+                    "use `python manage.py createsuperuser`."
+                )
             )
         users = get_user_model()
         if users.objects.filter(username=username).exists():
             self.stdout.write(
-                f"Log in as '{username}' with the password printed when it was created "
-                f"(forgot it? python manage.py changepassword {username})."
+                _(
+                    "Log in as '%(name)s' with the password printed when it was created "
+                    "(forgot it? python manage.py changepassword %(name)s)."
+                )
+                % {"name": username}
             )
             return
         password = secrets.token_urlsafe(12)
         users.objects.create_superuser(username=username, email="", password=password)
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created demo admin. Log in as '{username}' with password: {password}\n"
-                "This password is shown only this once."
+                _(
+                    "Created demo admin. Log in as '%(name)s' with password: %(password)s\n"
+                    "This password is shown only this once."
+                )
+                % {"name": username, "password": password}
             )
         )
