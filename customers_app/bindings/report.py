@@ -97,6 +97,9 @@ class ChartBar:
     # Bar length as a share of the longest bar, 0-100, for the server-rendered SVG.
     percent: float
     y: int
+    # The label is a value as Wonder sent it (an error code, a token type), not the
+    # dashboard's words: marked translate="no" on the page.
+    is_data: bool = False
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ def _chart(
     *,
     other_label,
     label_heading: str,
+    worded_labels: frozenset[str] = frozenset(),
     limit: int = 12,
 ) -> BarChart:
     """The ``limit`` largest counts as bars, and one "Other (N codes)" bar for the rest.
@@ -142,7 +146,13 @@ def _chart(
     return BarChart(
         str(title),
         tuple(
-            ChartBar(label, count, round(100 * count / longest, 1), index * 22)
+            ChartBar(
+                label,
+                count,
+                round(100 * count / longest, 1),
+                index * 22,
+                is_data=label not in worded_labels and index < limit,
+            )
             for index, (label, count) in enumerate(counts)
         ),
         str(label_heading),
@@ -208,14 +218,10 @@ def failed_binding_summary(*, status: ReportStatus) -> ReportSummary:
 
 def _summary_compute(*, status: ReportStatus) -> ReportSummary:
     current = FailedBinding.objects.filter(resolved_at__isnull=True)
-    by_code = [
-        (
-            row["error_code"]
-            or gettext("none (%(state)s)") % {"state": row["state"] or gettext("no state")},
-            row["n"],
-        )
-        for row in current.values("error_code", "state").annotate(n=Count("pk"))
-    ]
+    rows = list(current.values("error_code", "state").annotate(n=Count("pk")))
+    by_code = [(row["error_code"] or _no_code_label(row["state"]), row["n"]) for row in rows]
+    # The bars labelled in the dashboard's words rather than with a value Wonder sent.
+    worded = {_no_code_label(row["state"]) for row in rows if not row["error_code"]}
     merged: dict[str, int] = {}
     for label, count in by_code:
         merged[label] = merged.get(label, 0) + count
@@ -223,6 +229,7 @@ def _summary_compute(*, status: ReportStatus) -> ReportSummary:
         (row["token_type"] or gettext("unknown"), row["n"])
         for row in current.values("token_type").annotate(n=Count("pk"))
     ]
+    worded.add(gettext("unknown"))
     new = 0
     if status.last_complete is not None:
         new = current.filter(new_in_scan=status.last_complete).count()
@@ -241,6 +248,7 @@ def _summary_compute(*, status: ReportStatus) -> ReportSummary:
                 ngettext("Other (%(n)d code)", "Other (%(n)d codes)", n) % {"n": n}
             ),
             label_heading=_("Error code"),
+            worded_labels=frozenset(worded),
         ),
         by_token_type=_chart(
             _("Failing by token type"),
@@ -249,8 +257,17 @@ def _summary_compute(*, status: ReportStatus) -> ReportSummary:
                 ngettext("Other (%(n)d type)", "Other (%(n)d types)", n) % {"n": n}
             ),
             label_heading=_("Token type"),
+            worded_labels=frozenset(worded),
         ),
     )
+
+
+def _no_code_label(state: str | None) -> str:
+    """The chart's bar for bindings without an error code: "none (pending)", the documented
+    states in the dashboard's words, any other as Wonder sent it."""
+    worded_states = {"pending": _("pending"), "failed": _("failed"), "success": _("success")}
+    shown = worded_states.get(state or "", state) or gettext("no state")
+    return gettext("none (%(state)s)") % {"state": shown}
 
 
 def followup_note_mask(*, note: str) -> tuple[str, int]:

@@ -79,9 +79,10 @@ def card_summary(card: CreditCard | None) -> SafeString | str:
         # "exp 08/2030": the words translated, the date as Wonder sends it.
         expiry = escape_html(gettext("exp %(expiry)s") % {"expiry": card.expiry})
         if card.is_expired(timezone.localdate()):
+            # Not inside the f-string: xgettext does not read those (makemessages would miss it).
+            expired = escape_html(gettext("(expired)"))
             parts.append(
-                f'<span class="text-nowrap text-danger card-expired">{expiry}'
-                f" {escape_html(gettext('(expired)'))}</span>"
+                f'<span class="text-nowrap text-danger card-expired">{expiry} {expired}</span>'
             )
         else:
             parts.append(f'<span class="text-nowrap">{expiry}</span>')
@@ -111,13 +112,14 @@ def uuid_with_copy(uuid: str) -> SafeString:
         "data-copied-label": gettext("Copied the full uuid %(uuid)s"),
         "data-failed-label": gettext("Copy failed: the full uuid %(uuid)s"),
     }
+    copy = escape_html(gettext("Copy"))
     attributes = " ".join(
         f'{name}="{escape_html(text % {"uuid": uuid})}"' for name, text in names.items()
     )
     return SafeString(
         f'<span class="text-nowrap"><code title="{full}">{escape_html(short_uuid(uuid))}</code> '
         f'<button type="button" class="btn btn-link btn-sm p-0 copy-button" data-copy="{full}" '
-        f"{attributes}>{escape_html(gettext('Copy'))}</button></span>"
+        f"{attributes}>{copy}</button></span>"
     )
 
 
