@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from customers_app.browsing import display
 from customers_app.column_choice import table_register
 from customers_app.models import FailedBinding
 from ui.tables import DATA_CELLS, ONE_LINE_DATA_CELLS, LocalDateTimeColumn, aria_sort
@@ -65,6 +66,32 @@ class FailedBindingTable(tables.Table):
         empty_values=(),
         exclude_from_export=True,
     )
+
+    # Long upstream values cut to one line (whole in the title and in exports), so the
+    # default columns fit 1440 px: the sandbox sends 300-character names and emails.
+    def render_name(self, value):
+        return display.clipped(value)
+
+    def value_name(self, value):
+        return value
+
+    def render_email(self, value):
+        return display.clipped(value)
+
+    def value_email(self, value):
+        return value
+
+    def render_reference_number(self, value):
+        return display.clipped(value)
+
+    def value_reference_number(self, value):
+        return value
+
+    def render_error_message(self, value):
+        return display.clipped(value, wide=True)
+
+    def value_error_message(self, value):
+        return value
 
     def render_actions(self, record) -> str:
         """The follow-up link, carrying this very page (filters, sort, page number) so that

@@ -129,7 +129,10 @@ class CustomerTable(PrerenderedRowsMixin, tables.Table):
         return display.card_summary(value)
 
     def render_bind_error(self, value) -> str:
-        return display.clipped(display.bind_error_text(value))
+        return display.clipped(display.bind_error_text(value), wide=True)
+
+    def render_reference_number(self, value):
+        return display.clipped(value)
 
 
 table_register(
