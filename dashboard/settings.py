@@ -101,6 +101,8 @@ MIDDLEWARE = [
     "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every page's Wonder calls share WONDER_PAGE_TIME_BUDGET (the sync keeps its own).
+    "customers_app.browsing.page_budget.WonderPageBudgetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -307,6 +309,10 @@ WONDER_CONNECT_TIMEOUT = env_number("WONDER_CONNECT_TIMEOUT", 3.05)
 WONDER_READ_TIMEOUT = env_number("WONDER_READ_TIMEOUT", 10.0)
 # The most one call may take, retries and back-off included, so a page never hangs forever.
 WONDER_TIME_BUDGET = env_number("WONDER_TIME_BUDGET", 20.0)
+# What one page may wait for Wonder in all (every call of the request together): shorter than
+# the sync's, since a person is waiting. Then the page shows cached rows marked stale, or says
+# Wonder is not answering.
+WONDER_PAGE_TIME_BUDGET = env_number("WONDER_PAGE_TIME_BUDGET", 8.0)
 WONDER_MAX_RETRIES = int(env_number("WONDER_MAX_RETRIES", 2, int))
 WONDER_RETRY_BACKOFF = env_number("WONDER_RETRY_BACKOFF", 0.25)
 # How long a fetched page of customers is served from the cache before Wonder is asked again.

@@ -1,6 +1,6 @@
 """Integration package for Wonder's Open API: signing, client, records, errors."""
 
-from .client import MAX_PAGE_SIZE, WonderClient, WonderConfig
+from .client import MAX_PAGE_SIZE, WonderClient, WonderConfig, shared_time_budget
 from .errors import (
     WonderBadResponse,
     WonderCircuitOpen,
@@ -27,4 +27,5 @@ __all__ = [
     "WonderNotFound",
     "WonderRequestRejected",
     "WonderUnavailable",
+    "shared_time_budget",
 ]
