@@ -288,12 +288,14 @@ class ErrorCodeNote(models.Model):
     still matches the rows it is meant for, and cannot be entered twice.
     """
 
-    code = models.CharField(max_length=64, unique=True)
-    meaning = models.TextField()
-    next_step = models.TextField(blank=True)
+    code = models.CharField(_("error code"), max_length=64, unique=True)
+    meaning = models.TextField(_("what it means"))
+    next_step = models.TextField(_("next step"), blank=True)
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("error code note")
+        verbose_name_plural = _("error code notes")
 
     def __str__(self) -> str:
         return self.code
@@ -312,17 +314,23 @@ class BindingExport(models.Model):
     """Who exported which failed bindings, when, how many rows and with which filters."""
 
     exported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    exported_at = models.DateTimeField(auto_now_add=True)
-    file_format = models.CharField(max_length=8)
-    filters = models.JSONField(default=dict)
-    row_count = models.PositiveIntegerField()
-    truncated = models.BooleanField(default=False)
+    exported_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    file_format = models.CharField(_("file format"), max_length=8)
+    filters = models.JSONField(_("filters"), default=dict)
+    row_count = models.PositiveIntegerField(_("rows"))
+    truncated = models.BooleanField(_("cut short"), default=False)
 
     class Meta:
         ordering = ["-exported_at", "-pk"]
         default_permissions = ("view",)
+        verbose_name = _("failed bindings export")
+        verbose_name_plural = _("failed bindings exports")
 
     def __str__(self) -> str:
         return f"{self.file_format} export of {self.row_count} rows"

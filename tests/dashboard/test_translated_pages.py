@@ -184,3 +184,25 @@ def test_error_pages(db, rf):
     _assert_chinese(client.get("/customers/"), status=403, data_values=["roleless"])
     with translation.override("zh-hant"):
         _assert_chinese(server_error(rf.get("/")), status=500)
+
+
+def test_the_dashboards_admin_screens(db):
+    admin = get_user_model().objects.create_superuser("boss", is_staff=True)
+    client = Client(**CHINESE)
+    client.force_login(admin)
+    # The usernames and action names in the audit list are data; the other apps' names in
+    # the admin's menu are theirs (django-axes and django-tasks have no Traditional Chinese).
+    data = ["boss", "login", "Axes", "Access attempts", "Access failures", "Access logs",
+            "Tasks Database Backend", "Task Results"]  # fmt: skip
+    for url in (
+        "/admin/",
+        "/admin/accounts/auditevent/",
+        "/admin/customers_app/errorcodenote/add/",
+        "/admin/customers_app/bindingexport/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        html = response.content.decode()
+        assert '<html lang="zh-hant"' in html
+        left = english_left(html, data_values=data)
+        assert left == [], f"English left on {url}:\n" + "\n".join(left)
