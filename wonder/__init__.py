@@ -1,6 +1,6 @@
 """Integration package for Wonder's Open API: signing, client, records, errors."""
 
-from .client import MAX_PAGE_SIZE, WonderClient, WonderConfig, shared_time_budget
+from .client import MAX_PAGE_SIZE, WonderClient, WonderConfig
 from .errors import (
     WonderBadResponse,
     WonderCircuitOpen,
@@ -11,6 +11,7 @@ from .errors import (
     WonderUnavailable,
 )
 from .records import CreditCard, Customer, CustomerPage, PaymentToken
+from .time_budget import shared_time_budget
 
 __all__ = [
     "MAX_PAGE_SIZE",

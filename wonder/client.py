@@ -13,9 +13,7 @@ import random
 import threading
 import time
 import uuid as uuid_module
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -43,33 +41,14 @@ from .parsing import (
 )
 from .records import LINKED_SOURCE_TYPES, Customer, CustomerPage, PaymentToken
 from .signing import load_private_key, sign_request
+from .time_budget import shared_deadline
 
 __all__ = [
     "MAX_PAGE_SIZE",
     "UpstreamResponse",
     "WonderClient",
     "WonderConfig",
-    "shared_time_budget",
 ]
-
-# When set (time.monotonic() seconds), every call ends by then, retries included: the calls
-# of one page share one budget (``shared_time_budget``), whatever each call's own allows.
-_shared_deadline: ContextVar[float | None] = ContextVar("wonder_shared_deadline", default=None)
-
-
-@contextmanager
-def shared_time_budget(seconds: float) -> Iterator[None]:
-    """Every Wonder call inside this block (this thread or task only) is done within
-    ``seconds`` of its start, all calls together: a page that asks Wonder twice (a customer,
-    then their tokens) still waits at most ``seconds``. Nested blocks keep the earlier end.
-    """
-    deadline = time.monotonic() + seconds
-    outer = _shared_deadline.get()
-    token = _shared_deadline.set(deadline if outer is None else min(outer, deadline))
-    try:
-        yield
-    finally:
-        _shared_deadline.reset(token)
 
 
 logger = logging.getLogger("wonder")
@@ -235,7 +214,7 @@ class WonderClient:
         """GET with retries and back-off inside the time budget; each attempt re-signed."""
         uri = f"{path}?{urlencode(query, quote_via=quote)}" if query else path
         deadline = self._monotonic() + self.config.time_budget
-        shared = _shared_deadline.get()
+        shared = shared_deadline()
         if shared is not None:
             deadline = min(deadline, self._monotonic() + (shared - time.monotonic()))
         attempts = self.config.max_retries + 1
