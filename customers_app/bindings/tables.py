@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from customers_app.browsing import display
 from customers_app.column_choice import table_register
 from customers_app.models import FailedBinding
-from ui.tables import DATA_CELLS, ONE_LINE_DATA_CELLS, LocalDateTimeColumn, aria_sort
+from ui.tables import (
+    DATA_CELLS,
+    ONE_LINE_CELLS,
+    ONE_LINE_DATA_CELLS,
+    LocalDateTimeColumn,
+    aria_sort,
+)
 
 __all__ = ["FAILED_BINDING_TABLE_KEY", "FailedBindingTable"]
 
@@ -49,9 +55,15 @@ class FailedBindingTable(tables.Table):
     error_next_step = tables.Column(verbose_name=_("Next step"), attrs=DATA_CELLS, orderable=False)
     card_number = tables.Column(verbose_name=_("Card"), attrs=DATA_CELLS)
     card_brand = tables.Column(verbose_name=_("Card brand"), attrs=DATA_CELLS)
-    first_seen_at = LocalDateTimeColumn(verbose_name=_("First seen"), format="Y-m-d H:i")
-    last_seen_at = LocalDateTimeColumn(verbose_name=_("Last seen"), format="Y-m-d H:i")
-    resolved_at = LocalDateTimeColumn(verbose_name=_("Resolved"), format="Y-m-d H:i")
+    first_seen_at = LocalDateTimeColumn(
+        verbose_name=_("First seen"), format="Y-m-d H:i", attrs=ONE_LINE_CELLS
+    )
+    last_seen_at = LocalDateTimeColumn(
+        verbose_name=_("Last seen"), format="Y-m-d H:i", attrs=ONE_LINE_CELLS
+    )
+    resolved_at = LocalDateTimeColumn(
+        verbose_name=_("Resolved"), format="Y-m-d H:i", attrs=ONE_LINE_CELLS
+    )
     followup_status = tables.Column(verbose_name=_("Follow-up"))
     followup_note = tables.Column(
         verbose_name=_("Follow-up note"), attrs=DATA_CELLS, orderable=False
@@ -59,12 +71,15 @@ class FailedBindingTable(tables.Table):
     followup_by = tables.Column(
         verbose_name=_("Follow-up by"), attrs=DATA_CELLS, accessor="followup_by__username"
     )
-    followup_at = LocalDateTimeColumn(verbose_name=_("Follow-up at"), format="Y-m-d H:i")
+    followup_at = LocalDateTimeColumn(
+        verbose_name=_("Follow-up at"), format="Y-m-d H:i", attrs=ONE_LINE_CELLS
+    )
     actions = tables.Column(
         verbose_name=_("Follow-up link"),
         orderable=False,
         empty_values=(),
         exclude_from_export=True,
+        attrs=ONE_LINE_CELLS,
     )
 
     # Long upstream values cut to one line (whole in the title and in exports), so the
@@ -82,13 +97,19 @@ class FailedBindingTable(tables.Table):
         return value
 
     def render_reference_number(self, value):
-        return display.clipped(value)
+        return display.clipped(value, identifier=True)
 
     def value_reference_number(self, value):
         return value
 
     def render_error_message(self, value):
         return display.clipped(value, wide=True)
+
+    def render_token_type(self, value):
+        return display.clipped(value)
+
+    def value_token_type(self, value):
+        return value
 
     def value_error_message(self, value):
         return value

@@ -123,12 +123,12 @@ def uuid_with_copy(uuid: str) -> SafeString:
     )
 
 
-def clipped(value: str, *, wide: bool = False) -> SafeString | str:
+def clipped(value: str, *, wide: bool = False, identifier: bool = False) -> SafeString | str:
     """An upstream value that may be very long (a 300-character name or email), cut to its
     column's width with an ellipsis (``.clip`` in dashboard.css); the whole value on hover
     and on the customer's own page."""
     if not value:
         return EMPTY
     text = escape_html(value)
-    css_class = "clip clip-wide" if wide else "clip"
+    css_class = "clip clip-wide" if wide else "clip clip-id" if identifier else "clip"
     return SafeString(f'<span class="{css_class}" title="{text}">{text}</span>')

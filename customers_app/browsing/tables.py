@@ -132,7 +132,7 @@ class CustomerTable(PrerenderedRowsMixin, tables.Table):
         return display.clipped(display.bind_error_text(value), wide=True)
 
     def render_reference_number(self, value):
-        return display.clipped(value)
+        return display.clipped(value, identifier=True)
 
 
 table_register(

@@ -77,5 +77,5 @@ def test_dates_show_in_local_time_and_an_empty_date_as_the_default(report_viewer
     _failing(1, run=run, error_code="51", first_seen_at=seen, last_seen_at=seen)
     page = report_viewer.get(REPORT, {"binding_status": "all"}).content.decode()
     # 20:30 UTC is 04:30 the next morning in Hong Kong.
-    assert "<td>2026-01-02 04:30</td>" in page
+    assert '<td class="text-nowrap">2026-01-02 04:30</td>' in page
     assert "2026-01-01 20:30" not in page
