@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # Re-install only when the requirement files change.
 INSTALLED := $(VENV)/.installed
 
-.PHONY: install run serve test lint format clean bench
+.PHONY: install catalogue messages run serve test lint format clean bench
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +13,18 @@ $(INSTALLED): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(INSTALLED)
+install: $(INSTALLED) catalogue
+
+## Compile the translation catalogues (locale/*.po -> .mo, build output) when a .po changed.
+## Pure Python (Babel): no GNU gettext needed to run or test.
+catalogue: $(INSTALLED)
+	$(BIN)/python -m ui.catalogue
+
+## After adding or changing text: extract it into locale/zh_Hant/LC_MESSAGES/django.po, then
+## translate the new entries (docs/glossary-zh-hant.md) and `make catalogue`. Needs GNU
+## gettext's xgettext (`apt-get install gettext`).
+messages: install
+	DEBUG=true $(BIN)/python manage.py makemessages -l zh_Hant
 
 ## Migrate, start the embedded Wonder sandbox and the dashboard on http://127.0.0.1:8000.
 run: install

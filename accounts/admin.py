@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_event_record
 from .exports import audit_event_table, audit_events_csv_response
@@ -38,7 +40,7 @@ class OneRoleUserChangeForm(UserChangeForm):
         chosen = sorted(group.name for group in groups if group.name in role_names)
         if len(chosen) > 1:
             raise ValidationError(
-                "A user has one role: choose one of %(chosen)s, not several.",
+                _("A user has one role: choose one of %(chosen)s, not several."),
                 code="several_roles",
                 params={"chosen": ", ".join(chosen)},
             )
@@ -129,8 +131,10 @@ class AuditEventChangeList(ChangeList):
         except (OverflowError, ValueError) as error:
             self.model_admin.message_user(
                 request,
-                "A date in that filter is outside what the audit log can hold; "
-                "showing every event instead.",
+                gettext(
+                    "A date in that filter is outside what the audit log can hold; "
+                    "showing every event instead."
+                ),
                 messages.WARNING,
             )
             raise IncorrectLookupParameters(error) from error
@@ -160,7 +164,7 @@ class AuditEventAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description="Export selected events as CSV", permissions=["export"])
+    @admin.action(description=_("Export selected events as CSV"), permissions=["export"])
     def export_selected(self, request, queryset):
         """The selected events as CSV; the export is recorded like any other."""
         return audit_events_csv_response(

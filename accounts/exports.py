@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.audit import audit_event_record
 from ui.list_views import sort_with_tie_breaker, table_cut, table_export_response
@@ -35,5 +36,5 @@ def audit_events_csv_response(*, request, table: AuditEventTable, target: str) -
         request=request, action="audit_export", target=target[:255], detail={"rows": size.rows}
     )
     return table_export_response(
-        table, size=size, file_format="csv", filename="audit-events.csv", title="Audit events"
+        table, size=size, file_format="csv", filename="audit-events.csv", title=_("Audit events")
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from ui.filter_forms import (
     EMPTY_CHOICE_LABEL,
@@ -60,12 +61,14 @@ class AuditEventFilterSet(django_filters.FilterSet):
     (``accounts.views``), so a mistyped filter never hands out more than was asked for.
     """
 
-    username = django_filters.CharFilter(label="User", lookup_expr="icontains")
-    action = django_filters.CharFilter(label="Action", lookup_expr="iexact")
-    target = django_filters.CharFilter(label="Target", lookup_expr="icontains")
-    outcome = django_filters.ChoiceFilter(label="Outcome", empty_label=EMPTY_CHOICE_LABEL)
+    username = django_filters.CharFilter(label=_("User"), lookup_expr="icontains")
+    action = django_filters.CharFilter(label=_("Action"), lookup_expr="iexact")
+    target = django_filters.CharFilter(label=_("Target"), lookup_expr="icontains")
+    outcome = django_filters.ChoiceFilter(label=_("Outcome"), empty_label=EMPTY_CHOICE_LABEL)
     occurred = _IsoDateRangeFilter(
-        label="When", field_name="occurred_at", widget=_AfterBeforeDateRangeWidget(label="When")
+        label=_("When"),
+        field_name="occurred_at",
+        widget=_AfterBeforeDateRangeWidget(label=_("When")),
     )
 
     class Meta:

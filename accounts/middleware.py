@@ -8,10 +8,16 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.utils.cache import add_never_cache_headers
 
+from .languages import language_cookie_keep, session_language_apply
 from .request_context import request_id_from_header, request_id_var, username_var
 from .signals import SESSION_AUTHENTICATED_AT
 
-__all__ = ["NoStoreMiddleware", "RequestIdMiddleware", "SessionLifetimeMiddleware"]
+__all__ = [
+    "NoStoreMiddleware",
+    "RequestIdMiddleware",
+    "SessionLifetimeMiddleware",
+    "UserLanguageMiddleware",
+]
 
 SESSION_LAST_SEEN = "last_seen"
 # Saving the session on every request would write the database on every page; a minute's
@@ -85,4 +91,20 @@ class NoStoreMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         add_never_cache_headers(response)
+        return response
+
+
+class UserLanguageMiddleware:
+    """A logged-in user's stored language (copied into the session at login) over the
+    cookie and the browser's; the device's cookie follows it, so after logging out the
+    login page still speaks it. Users who never chose are left to ``LocaleMiddleware``."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        chosen = session_language_apply(request)
+        response = self.get_response(request)
+        if chosen:
+            language_cookie_keep(request, response, chosen)
         return response

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from accounts.audit import audit_event_record
 
+from .languages import SESSION_LANGUAGE, user_language_get
 from .roles import role_admin_permissions_sync
 
 __all__ = ["user_sessions_end"]
@@ -32,6 +33,16 @@ def _login_recorded(sender, request, user, **kwargs) -> None:
         return
     request.session[SESSION_AUTHENTICATED_AT] = int(time.time())
     audit_event_record(request=request, action="login", target=user.get_username())
+
+
+@receiver(user_logged_in, dispatch_uid="accounts_language_at_login")
+def _language_applied_at_login(sender, request, user, **kwargs) -> None:
+    """The language the user chose (on any device) from this login on."""
+    if request is None:
+        return
+    chosen = user_language_get(user=user)
+    if chosen:
+        request.session[SESSION_LANGUAGE] = chosen
 
 
 @receiver(user_login_failed, dispatch_uid="accounts_audit_login_failed")

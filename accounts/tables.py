@@ -1,6 +1,7 @@
 """django-tables2 table of audit events; its export writes the same columns."""
 
 import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
 
 from ui.tables import LocalDateTimeColumn
 
@@ -17,14 +18,14 @@ class AuditEventTable(tables.Table):
 
     # In local time, to the second, on the page and in the export alike.
     occurred_at = LocalDateTimeColumn(
-        verbose_name="When", format="Y-m-d H:i:s", attrs={"td": _NO_WRAP}
+        verbose_name=_("When"), format="Y-m-d H:i:s", attrs={"td": _NO_WRAP}
     )
-    username = tables.Column(verbose_name="User")
-    action = tables.Column(verbose_name="Action")
-    target = tables.Column(verbose_name="Target")
-    outcome = tables.Column(verbose_name="Outcome")
-    client_ip = tables.Column(verbose_name="Client IP")
-    request_id = tables.Column(verbose_name="Request id", attrs={"td": _NO_WRAP})
+    username = tables.Column(verbose_name=_("User"))
+    action = tables.Column(verbose_name=_("Action"))
+    target = tables.Column(verbose_name=_("Target"))
+    outcome = tables.Column(verbose_name=_("Outcome"))
+    client_ip = tables.Column(verbose_name=_("Client IP"))
+    request_id = tables.Column(verbose_name=_("Request id"), attrs={"td": _NO_WRAP})
 
     class Meta:
         model = AuditEvent
@@ -39,7 +40,7 @@ class AuditEventTable(tables.Table):
         )
         order_by = ("-occurred_at",)
         attrs = {"class": "table table-sm"}
-        empty_text = "No audit events match these filters."
+        empty_text = _("No audit events match these filters.")
 
     def value_outcome(self, record) -> str:
         """The export keeps the recorded code (``not_found``), which scripts match on; the

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from accounts.audit import audit_event_record
 from ui.list_views import TableList
@@ -63,7 +64,8 @@ def audit_event_export_view(request):
     filterset, table = AUDIT_EVENT_LIST.filtered_table(request)
     if not filterset.is_valid():
         lines = "\n".join(_filter_errors(filterset))
-        message = f"Not exported: these filters are not valid, correct them first.\n{lines}\n"
+        message = _("Not exported: these filters are not valid, correct them first.")
+        message = f"{message}\n{lines}\n"
         return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     return audit_events_csv_response(request=request, table=table, target=request.GET.urlencode())
 

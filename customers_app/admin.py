@@ -31,19 +31,23 @@ class ErrorCodeNoteForm(forms.ModelForm):
         model = ErrorCodeNote
         fields = ["code", "meaning", "next_step"]
         help_texts = {
-            "code": "As Wonder sends it, e.g. E200110, 51 or 05 (leading zeros matter). "
-            "Spaces around it are removed and letters upper-cased."
+            "code": _(
+                "As Wonder sends it, e.g. E200110, 51 or 05 (leading zeros matter). "
+                "Spaces around it are removed and letters upper-cased."
+            )
         }
 
     def clean_code(self) -> str:
         code = error_code_normalise(self.cleaned_data["code"])
         if not code:
-            raise forms.ValidationError("Enter the error code.", code="required")
+            raise forms.ValidationError(_("Enter the error code."), code="required")
         others = ErrorCodeNote.objects.exclude(pk=self.instance.pk)
         if others.filter(code=code).exists():
             raise forms.ValidationError(
-                "There is already a note for error code %(code)s (codes are compared "
-                "without surrounding spaces and regardless of case); edit that one instead.",
+                _(
+                    "There is already a note for error code %(code)s (codes are compared "
+                    "without surrounding spaces and regardless of case); edit that one instead."
+                ),
                 code="duplicate",
                 params={"code": code},
             )

@@ -1,12 +1,13 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 
 __all__ = ["CustomersAppConfig"]
 
 
 class CustomersAppConfig(AppConfig):
     name = "customers_app"
-    verbose_name = "Customers"
+    verbose_name = _("Customers")
 
     def ready(self) -> None:
         """Fail at start-up, not on the first page view, when real credentials are incomplete."""

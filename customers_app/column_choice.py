@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import django_tables2 as tables
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from customers_app.models import TablePreference
 from ui.widgets import TemplateFreeHiddenInput
@@ -108,10 +109,10 @@ class ColumnChoiceForm(forms.Form):
     table_key = forms.CharField(widget=TemplateFreeHiddenInput, max_length=100)
     next = forms.CharField(widget=TemplateFreeHiddenInput, required=False, max_length=2000)
     columns = forms.MultipleChoiceField(
-        label="Columns shown",
+        label=_("Columns shown"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked to go back to the default columns.",
+        help_text=_("Leave all unticked to go back to the default columns."),
     )
 
     def __init__(self, *args, table_class: type[tables.Table] | None = None, **kwargs) -> None:

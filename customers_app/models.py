@@ -82,9 +82,9 @@ class TablePreference(models.Model):
 class ScanStatus(models.TextChoices):
     # Enqueued for the workers; no worker has started any of its partitions yet.
     QUEUED = "queued", _("Waiting for a worker")
-    RUNNING = "running", "Running"
-    COMPLETED = "completed", "Completed"
-    FAILED = "failed", "Failed"
+    RUNNING = "running", _("Running")
+    COMPLETED = "completed", _("Completed")
+    FAILED = "failed", _("Failed")
 
 
 # A sync that is queued or running: at most one at a time across every process.
@@ -281,9 +281,9 @@ class StagedCustomer(models.Model):
 
 
 class FollowUpStatus(models.TextChoices):
-    OPEN = "open", "Open"
-    CONTACTED = "contacted", "Contacted"
-    RESOLVED = "resolved", "Resolved"
+    OPEN = "open", _("Open")
+    CONTACTED = "contacted", _("Contacted")
+    RESOLVED = "resolved", _("Resolved")
 
 
 class FailedBinding(models.Model):
@@ -401,12 +401,14 @@ class ErrorCodeNote(models.Model):
     still matches the rows it is meant for, and cannot be entered twice.
     """
 
-    code = models.CharField(max_length=64, unique=True)
-    meaning = models.TextField()
-    next_step = models.TextField(blank=True)
+    code = models.CharField(_("error code"), max_length=64, unique=True)
+    meaning = models.TextField(_("what it means"))
+    next_step = models.TextField(_("next step"), blank=True)
 
     class Meta:
         ordering = ["code"]
+        verbose_name = _("error code note")
+        verbose_name_plural = _("error code notes")
 
     def __str__(self) -> str:
         return self.code
@@ -425,17 +427,23 @@ class BindingExport(models.Model):
     """Who exported which failed bindings, when, how many rows and with which filters."""
 
     exported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("exported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    exported_at = models.DateTimeField(auto_now_add=True)
-    file_format = models.CharField(max_length=8)
-    filters = models.JSONField(default=dict)
-    row_count = models.PositiveIntegerField()
-    truncated = models.BooleanField(default=False)
+    exported_at = models.DateTimeField(_("exported at"), auto_now_add=True)
+    file_format = models.CharField(_("file format"), max_length=8)
+    filters = models.JSONField(_("filters"), default=dict)
+    row_count = models.PositiveIntegerField(_("rows"))
+    truncated = models.BooleanField(_("cut short"), default=False)
 
     class Meta:
         ordering = ["-exported_at", "-pk"]
         default_permissions = ("view",)
+        verbose_name = _("failed bindings export")
+        verbose_name_plural = _("failed bindings exports")
 
     def __str__(self) -> str:
         return f"{self.file_format} export of {self.row_count} rows"

@@ -96,6 +96,9 @@ MIDDLEWARE = [
     "accounts.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the user's stored choice (applied below, once logged in), else the
+    # language cookie the header's switch sets, else the browser's Accept-Language.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     # request.htmx: whether htmx sent the request, and for which target (ui/list_views.py).
     "django_htmx.middleware.HtmxMiddleware",
@@ -103,6 +106,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before LoginRequiredMiddleware: an expired session is logged out, then sent to login.
     "accounts.middleware.SessionLifetimeMiddleware",
+    # After authentication: a logged-in user's stored language wins on any device.
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     # allauth keeps a half-finished sign-in (password done, second factor pending) in the
     # session; this middleware gives its views the request.
@@ -110,6 +115,8 @@ MIDDLEWARE = [
     # A user whose role needs a second factor and has none can open nothing but its set-up.
     "accounts.signin.middleware.MfaSetupRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Every page's Wonder calls share WONDER_PAGE_TIME_BUDGET (the sync keeps its own).
+    "customers_app.browsing.page_budget.WonderPageBudgetMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -132,6 +139,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "accounts.context_processors.language_choices",
                 "customers_app.context_processors.wonder_mode",
                 "accounts.signin.context_processors.sign_in",
             ],
@@ -348,6 +357,7 @@ CSRF_COOKIE_HTTPONLY = True
 # --- Hardening: transport, headers, content security policy -------------------------------
 # Secure by default; development (DEBUG) relaxes only what plain-http localhost needs.
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto (and strips it from clients).
@@ -385,6 +395,17 @@ CONTENT_SECURITY_POLICY = {
 }
 
 LANGUAGE_CODE = "en-gb"
+# English, and Traditional Chinese as Hong Kong writes it. Browsers asking for zh-HK, zh-TW
+# or zh-MO get zh-hant (Django's fallbacks); anything else English. URLs are the same in
+# both: the language is a cookie and, for a logged-in user, a stored choice (accounts).
+LANGUAGES = [("en-gb", "English"), ("zh-hant", "繁體中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Hong Kong's conventions where Django's zh_Hant differs: thousands grouped by commas
+# (dashboard/formats/zh_Hant).
+FORMAT_MODULE_PATH = ["dashboard.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Hong_Kong")
 USE_I18N = True
 USE_TZ = True
@@ -423,6 +444,10 @@ WONDER_CONNECT_TIMEOUT = env_number("WONDER_CONNECT_TIMEOUT", 3.05)
 WONDER_READ_TIMEOUT = env_number("WONDER_READ_TIMEOUT", 10.0)
 # The most one call may take, retries and back-off included, so a page never hangs forever.
 WONDER_TIME_BUDGET = env_number("WONDER_TIME_BUDGET", 20.0)
+# What one page may wait for Wonder in all (every call of the request together): shorter than
+# the sync's, since a person is waiting. Then the page shows cached rows marked stale, or says
+# Wonder is not answering.
+WONDER_PAGE_TIME_BUDGET = env_number("WONDER_PAGE_TIME_BUDGET", 8.0)
 WONDER_MAX_RETRIES = int(env_number("WONDER_MAX_RETRIES", 2, int))
 WONDER_RETRY_BACKOFF = env_number("WONDER_RETRY_BACKOFF", 0.25)
 # How long a fetched page of customers is served from the cache before Wonder is asked again.

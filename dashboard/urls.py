@@ -5,8 +5,10 @@ from allauth.socialaccount.providers.openid_connect import urls as openid_connec
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
+from accounts.languages import language_switch_view
 from accounts.password_change import ThrottledPasswordChangeView
 from accounts.signin.views import mfa_setup_required_view
 
@@ -45,9 +47,9 @@ account_patterns = [
 ]
 
 # Admins manage accounts and roles here: say whose admin it is, not "Django administration".
-admin.site.site_header = "Wonder customer dashboard: administration"
-admin.site.site_title = "Dashboard admin"
-admin.site.index_title = "Accounts, roles and reference data"
+admin.site.site_header = _("Wonder customer dashboard: administration")
+admin.site.site_title = _("Dashboard admin")
+admin.site.index_title = _("Accounts, roles and reference data")
 # "View site" goes to the dashboard itself.
 admin.site.site_url = "/customers/"
 # The admin's own login form would skip the second factor: send it to the dashboard's.
@@ -57,6 +59,8 @@ urlpatterns = [
     path("", include("dashboard.health")),
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False)),
     path("accounts/", include(account_patterns)),
+    # The header's language switch (Django's set_language, plus the user's stored choice).
+    path("i18n/setlang/", language_switch_view, name="set_language"),
     path("customers/", include("customers_app.urls")),
     path("audit/", include("accounts.urls")),
     path("notifications/", include("customers_app.digests.urls")),

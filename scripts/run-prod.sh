@@ -31,6 +31,8 @@ fi
 
 # The SQLite database (the default) and the development keys live here.
 mkdir -p "${DASHBOARD_VAR_DIR:-var}"
+# The translation catalogues are build output too (ui/catalogue.py: only if a .po changed).
+"$BIN/python" -m ui.catalogue
 "$BIN/python" manage.py collectstatic --noinput --verbosity 0
 "$BIN/python" manage.py migrate --noinput
 

@@ -1,11 +1,13 @@
-"""Capture the README's screenshots of the customer list and a detail page.
+"""Capture the README's screenshots of the customer list and a detail page, in English and
+in Traditional Chinese.
 
 Starts the embedded sandbox in a thread and the dashboard (runserver) in a subprocess, both
 on throwaway ports and a throwaway database, logs in with a headless Chromium and saves
-PNGs under docs/. Not part of the test suite.
+PNGs under docs/ (``customer-list.png``, ``customer-list.zh-hant.png``, ...). Not part of the
+test suite, and the only part of the project that needs a Chinese font:
 
-    .venv/bin/pip install playwright==1.65.2   # once; uses the system Chromium
-    .venv/bin/python scripts/screenshots.py
+    apt-get install -y fonts-noto-cjk            # once, for the Chinese screenshots
+    .venv/bin/python scripts/screenshots.py      # `make install` brings Playwright
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ DASHBOARD_PORT = 8151
 SANDBOX_PORT = 8150
 CHROMIUM = "/usr/bin/chromium"
 USERNAME, PASSWORD = "screenshot-agent", "screenshot-only-password-42"
+# (language, file name suffix): English first, as the README shows them.
+LANGUAGES = (("en-gb", ""), ("zh-hant", ".zh-hant"))
 
 
 def _key_pair() -> tuple[str, bytes]:
@@ -58,7 +62,7 @@ def _wait_for_port(port: int, seconds: float = 15.0) -> None:
 
 
 def main() -> None:
-    """Start everything, capture docs/customer-list.png and docs/customer-detail.png."""
+    """Start everything, capture the list and a detail page in each language."""
     from playwright.sync_api import sync_playwright
 
     private_pem, public_pem = _key_pair()
@@ -75,6 +79,9 @@ def main() -> None:
     }
     python = str(ROOT / ".venv" / "bin" / "python")
     manage = [python, str(ROOT / "manage.py")]
+    subprocess.run([python, "-m", "ui.catalogue"], cwd=ROOT, check=True)  # noqa: S603
+    if not _has_chinese_font():
+        print("No Chinese font found: apt-get install -y fonts-noto-cjk", file=sys.stderr)
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)  # noqa: S603
     create_user = (
         "from django.contrib.auth import get_user_model; "
@@ -99,21 +106,39 @@ def main() -> None:
             browser = playwright.chromium.launch(
                 executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
             )
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            page.goto(f"{base}/accounts/login/")
-            page.fill("input[name=username]", USERNAME)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            page.goto(f"{base}/customers/?page_size=25")
-            page.screenshot(path=str(docs / "customer-list.png"), full_page=False)
-            page.goto(f"{base}/customers/{failed}/")
-            page.screenshot(path=str(docs / "customer-detail.png"), full_page=True)
+            for language, suffix in LANGUAGES:
+                context = browser.new_context(viewport={"width": 1366, "height": 768})
+                context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+                page = context.new_page()
+                page.goto(f"{base}/accounts/login/")
+                page.fill("input[name=username]", USERNAME)
+                page.fill("input[name=password]", PASSWORD)
+                page.click("form[action='/accounts/login/'] button[type=submit]")
+                page.goto(f"{base}/customers/?page_size=25")
+                page.screenshot(path=str(docs / f"customer-list{suffix}.png"), full_page=False)
+                page.goto(f"{base}/customers/{failed}/")
+                page.screenshot(path=str(docs / f"customer-detail{suffix}.png"), full_page=True)
+                context.close()
             browser.close()
     finally:
         server.terminate()
         server.wait(timeout=10)
         sandbox.stop()
-    print(f"saved {docs / 'customer-list.png'} and {docs / 'customer-detail.png'}")
+    print(f"saved the customer list and detail screenshots in {docs}, in both languages")
+
+
+def _has_chinese_font() -> bool:
+    """Whether fontconfig knows a font with Traditional Chinese glyphs (else: boxes)."""
+    try:
+        found = subprocess.run(  # noqa: S603
+            ["fc-list", ":lang=zh-tw", "family"],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        return False
+    return bool(found.stdout.strip())
 
 
 if __name__ == "__main__":

@@ -10,9 +10,17 @@ from django.core.cache import cache
 
 from tests.keys import KeyPair, new_key_pair
 from tests.workers import worker_env, workers  # noqa: F401  (fixtures: real db_worker processes)
+from ui.catalogue import catalogue_compile
 
 # Small enough to start instantly, large enough for several pages of each source type.
 SANDBOX_TEST_CUSTOMERS = 500
+
+
+def pytest_sessionstart(session) -> None:
+    """Compile the translation catalogues (build output, not in git) if a .po is newer, so a
+    bare ``pytest`` sees the same Chinese pages as ``make test``. Before any test runs: Django
+    reads a language's catalogue once, when it is first used."""
+    catalogue_compile()
 
 
 @pytest.fixture(autouse=True)

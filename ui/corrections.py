@@ -8,6 +8,8 @@ everywhere (rendered by ``_partials/corrections.html``).
 from __future__ import annotations
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 __all__ = ["correction_note", "paginate_or_correct"]
 
@@ -15,9 +17,18 @@ __all__ = ["correction_note", "paginate_or_correct"]
 _SHOWN_CHARACTERS = 40
 
 
-def correction_note(*, label: str, given, replacement: str, problem: str = "is not valid") -> str:
+_NOT_VALID = _("%(label)s %(given)s is not valid; showing %(replacement)s instead.")
+_PAST_THE_END = _("%(label)s %(given)s is past the last page; showing %(replacement)s instead.")
+
+
+def correction_note(*, label: str, given, replacement: str, past_the_end: bool = False) -> str:
     """``Page 'abc' is not valid; showing page 1 instead.``"""
-    return f"{label} {str(given)[:_SHOWN_CHARACTERS]!r} {problem}; showing {replacement} instead."
+    template = _PAST_THE_END if past_the_end else _NOT_VALID
+    return str(template) % {
+        "label": label,
+        "given": repr(str(given)[:_SHOWN_CHARACTERS]),
+        "replacement": replacement,
+    }
 
 
 def paginate_or_correct(table, *, page, per_page: int) -> list[str]:
@@ -31,14 +42,19 @@ def paginate_or_correct(table, *, page, per_page: int) -> list[str]:
         table.paginate(page=requested, per_page=per_page)
         return []
     except PageNotAnInteger:
-        shown, problem = 1, "is not valid"
+        shown, past_the_end = 1, False
     except EmptyPage:
         # A whole number (the paginator checked), below 1 or past the last page.
         if int(requested) < 1:
-            shown, problem = 1, "is not valid"
+            shown, past_the_end = 1, False
         else:
-            shown, problem = table.paginator.num_pages, "is past the last page"
+            shown, past_the_end = table.paginator.num_pages, True
     table.paginate(page=shown, per_page=per_page)
     return [
-        correction_note(label="Page", given=requested, replacement=f"page {shown}", problem=problem)
+        correction_note(
+            label=gettext("Page"),
+            given=requested,
+            replacement=gettext("page %(number)s") % {"number": shown},
+            past_the_end=past_the_end,
+        )
     ]

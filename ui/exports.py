@@ -18,6 +18,7 @@ import logging
 from collections.abc import Iterable, Iterator
 
 import django_tables2 as tables
+from django.utils.translation import gettext
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -91,11 +92,17 @@ def csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
     checked = ["\ufeff", *(writer.writerow(header) for header in itertools.islice(remaining, 1))]
     first_rows = itertools.islice(remaining, _ROWS_CHECKED_BEFORE_STREAMING)
     checked_rows = [writer.writerow(row) for row in first_rows]
-    rest = _csv_lines_or_failure(remaining, writer=writer, rows_written=len(checked_rows))
+    # Worked out now, in the request's language: the rest streams after the view returned.
+    failure_notice = gettext("%(failed)s: it stops after %(rows)s rows.")
+    rest = _csv_lines_or_failure(
+        remaining, writer=writer, rows_written=len(checked_rows), failure_notice=failure_notice
+    )
     return itertools.chain(checked, checked_rows, rest)
 
 
-def _csv_lines_or_failure(rows: Iterator[list[str]], *, writer, rows_written: int) -> Iterator[str]:
+def _csv_lines_or_failure(
+    rows: Iterator[list[str]], *, writer, rows_written: int, failure_notice: str
+) -> Iterator[str]:
     """The remaining rows' lines; a failing row ends them with a failure line, then raises."""
     try:
         for row in rows:
@@ -103,7 +110,7 @@ def _csv_lines_or_failure(rows: Iterator[list[str]], *, writer, rows_written: in
             rows_written += 1
     except Exception:
         logger.exception("CSV export failed after %d rows; the file says so", rows_written)
-        notice = f"{EXPORT_FAILED_TEXT}: it stops after {rows_written:,} rows."
+        notice = failure_notice % {"failed": EXPORT_FAILED_TEXT, "rows": f"{rows_written:,}"}
         yield writer.writerow([notice])
         raise
 

@@ -8,6 +8,7 @@ import datetime
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 __all__ = [
     "EMPTY_CHOICE_LABEL",
@@ -19,7 +20,7 @@ __all__ = [
 
 # The empty choice of each select, as the customer list words it (not django-filter's
 # "---------"); the audit log's filters use it too.
-EMPTY_CHOICE_LABEL = "All"
+EMPTY_CHOICE_LABEL = _("All")
 
 
 class LabelledDateRangeWidget(django_filters.widgets.RangeWidget):
@@ -34,8 +35,14 @@ class LabelledDateRangeWidget(django_filters.widgets.RangeWidget):
 
     def __init__(self, *, label: str, attrs: dict | None = None) -> None:
         super().__init__(attrs={"type": "date", **(attrs or {})})
-        for widget, end in zip(self.widgets, ("from", "to"), strict=True):
-            widget.attrs["aria-label"] = f"{label} {end}"
+        self.label = label
+        self.ends = (_("%(label)s from"), _("%(label)s to"))
+
+    def get_context(self, name, value, attrs):
+        # Named here, per rendering, so the names are in the page's language.
+        for widget, end in zip(self.widgets, self.ends, strict=True):
+            widget.attrs["aria-label"] = str(end) % {"label": self.label}
+        return super().get_context(name, value, attrs)
 
 
 class FilterForm(forms.Form):
@@ -73,7 +80,7 @@ class CheckedDateRangeField(django_filters.fields.DateRangeField):
 
     default_error_messages = {
         "invalid_date": forms.DateField.default_error_messages["invalid"],
-        "reversed": "The “from” date is after the “to” date.",
+        "reversed": _("The “from” date is after the “to” date."),
     }
 
     def compress(self, data_list):

@@ -209,8 +209,8 @@ def table_export_response(
     rows = table_rows(table)
     if size.truncated:
         notice = gettext(
-            "Export stopped at {rows} of {matching} rows: narrow the filters for the rest."
-        ).format(rows=f"{size.rows:,}", matching=f"{size.matching:,}")
+            "Export stopped at %(rows)s of %(matching)s rows: narrow the filters for the rest."
+        ) % {"rows": f"{size.rows:,}", "matching": f"{size.matching:,}"}
         rows = itertools.chain(rows, [[notice]])
     if file_format == "csv":
         response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")

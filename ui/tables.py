@@ -5,12 +5,23 @@ import django_tables2 as tables
 from django.utils import dateformat
 from django.utils.timezone import template_localtime
 
-__all__ = ["ONE_LINE_CELLS", "LocalDateTimeColumn", "aria_sort"]
+__all__ = [
+    "DATA_CELLS",
+    "ONE_LINE_DATA_CELLS",
+    "ONE_LINE_CELLS",
+    "LocalDateTimeColumn",
+    "aria_sort",
+]
 
 # Cells that stay on one line: a wrapped "+852 / 9123 4567" reads as two numbers, and
 # "CUST- / 00000016" as two references. A class on the column's cells, written once per
 # table by both row renderings (table_rows.td_open_tag).
 ONE_LINE_CELLS = {"td": {"class": "text-nowrap"}}
+# Cells that hold data as it came (names, emails, Wonder's codes and messages), not the
+# dashboard's words: ``translate="no"`` keeps browser translators off them, and the test that
+# finds English left on a translated page (tests/test_translated_pages.py) skips them.
+DATA_CELLS = {"td": {"translate": "no"}}
+ONE_LINE_DATA_CELLS = {"td": {"class": "text-nowrap", "translate": "no"}}
 
 
 def aria_sort(bound_column) -> str | None:

@@ -11,6 +11,7 @@ from .errors import (
     WonderUnavailable,
 )
 from .records import CreditCard, Customer, CustomerPage, PaymentToken
+from .time_budget import shared_time_budget
 
 __all__ = [
     "MAX_PAGE_SIZE",
@@ -27,4 +28,5 @@ __all__ = [
     "WonderNotFound",
     "WonderRequestRejected",
     "WonderUnavailable",
+    "shared_time_budget",
 ]

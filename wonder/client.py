@@ -41,8 +41,15 @@ from .parsing import (
 )
 from .records import LINKED_SOURCE_TYPES, Customer, CustomerPage, PaymentToken
 from .signing import load_private_key, sign_request
+from .time_budget import shared_deadline
 
-__all__ = ["MAX_PAGE_SIZE", "UpstreamResponse", "WonderClient", "WonderConfig"]
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "UpstreamResponse",
+    "WonderClient",
+    "WonderConfig",
+]
+
 
 logger = logging.getLogger("wonder")
 
@@ -209,6 +216,9 @@ class WonderClient:
         """GET with retries and back-off inside the time budget; each attempt re-signed."""
         uri = f"{path}?{urlencode(query, quote_via=quote)}" if query else path
         deadline = self._monotonic() + self.config.time_budget
+        shared = shared_deadline()
+        if shared is not None:
+            deadline = min(deadline, self._monotonic() + (shared - time.monotonic()))
         attempts = self.config.max_retries + 1
         error: WonderError = WonderUnavailable("Wonder was not asked: no time budget left.")
         for attempt in range(1, attempts + 1):

@@ -19,7 +19,7 @@ from ui.filter_forms import (
     LabelledDateRangeWidget,
 )
 
-__all__ = ["FailedBindingFilterSet"]
+__all__ = ["NO_VALUE", "FailedBindingFilterSet"]
 
 # A search that could be a phone number as people write it: "+852 6589 8353", "852-6589".
 _PHONE_LIKE = re.compile(r"[0-9+\-\s().]+")
@@ -28,41 +28,61 @@ _PHONE_LIKE = re.compile(r"[0-9+\-\s().]+")
 _NEW_IN_PATTERN = re.compile(r"^\s*(\d{1,18})\s*(?:-\s*(\d{1,18})\s*)?$")
 
 _BINDING_STATUS_CHOICES = [
-    ("current", "Still failing"),
-    ("resolved", "Resolved by Wonder"),
-    ("all", "All"),
+    ("current", _("Still failing")),
+    ("resolved", _("Resolved by Wonder")),
+    ("all", _("All")),
 ]
+
+# The choice, in the filters whose choices are the rows' own values, for rows without a
+# value: they showed as a blank option after "All" that screen readers read as nothing and
+# that filtered nothing, so rows without an error code (the chart's "none (pending)") could
+# not be listed at all. Not a value Wonder sends (its codes are like "05" or "E200110").
+NO_VALUE = "_none"
+_NO_VALUE_LABELS = {
+    "token_type": _("No token type"),
+    "state": _("No state"),
+    "error_code": _("No error code"),
+    "card_brand": _("No card brand"),
+}
 
 
 class FailedBindingFilterSet(django_filters.FilterSet):
     """The failed bindings report's filters. An invalid value is reported and ignored."""
 
     q = django_filters.CharFilter(
-        label="Search", method="filter_search", max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": "Name, email, phone or reference"}),
+        label=_("Search"), method="filter_search", max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("Name, email, phone or reference")}),
     )  # fmt: skip
     binding_status = django_filters.ChoiceFilter(
-        label="Binding", choices=_BINDING_STATUS_CHOICES, method="filter_binding_status",
+        label=_("Binding"), choices=_BINDING_STATUS_CHOICES, method="filter_binding_status",
         empty_label=None,
     )  # fmt: skip
     linked_source_type = django_filters.ChoiceFilter(
-        label="Source type",
-        choices=[("User", "User"), ("Store", "Store")],
+        label=_("Source type"),
+        choices=[("User", _("User")), ("Store", _("Store"))],
         empty_label=EMPTY_CHOICE_LABEL,
     )
     # Choices come from the rows themselves (set in __init__, cached per completed scan):
     # Wonder may send types and codes we never heard of.
-    token_type = django_filters.ChoiceFilter(label="Token type", empty_label=EMPTY_CHOICE_LABEL)
-    state = django_filters.ChoiceFilter(label="State", empty_label=EMPTY_CHOICE_LABEL)
-    error_code = django_filters.ChoiceFilter(label="Error code", empty_label=EMPTY_CHOICE_LABEL)
-    card_brand = django_filters.ChoiceFilter(label="Card brand", empty_label=EMPTY_CHOICE_LABEL)
+    token_type = django_filters.ChoiceFilter(
+        label=_("Token type"), empty_label=EMPTY_CHOICE_LABEL, method="filter_value_or_none"
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"), empty_label=EMPTY_CHOICE_LABEL, method="filter_value_or_none"
+    )
+    error_code = django_filters.ChoiceFilter(
+        label=_("Error code"), empty_label=EMPTY_CHOICE_LABEL, method="filter_value_or_none"
+    )
+    card_brand = django_filters.ChoiceFilter(
+        label=_("Card brand"), empty_label=EMPTY_CHOICE_LABEL, method="filter_value_or_none"
+    )
     first_seen = CheckedDateRangeFilter(
-        label="First seen",
+        label=_("First seen"),
         field_name="first_seen_at",
-        widget=LabelledDateRangeWidget(label="First seen"),
+        widget=LabelledDateRangeWidget(label=_("First seen")),
     )
     followup_status = django_filters.ChoiceFilter(
-        label="Follow-up", choices=FollowUpStatus, empty_label=EMPTY_CHOICE_LABEL
+        label=_("Follow-up"), choices=FollowUpStatus, empty_label=EMPTY_CHOICE_LABEL
     )
     # What a digest links to: the bindings new in one sync, or in a range of them.
     new_in = django_filters.CharFilter(
@@ -90,7 +110,16 @@ class FailedBindingFilterSet(django_filters.FilterSet):
             data["binding_status"] = "current"
         super().__init__(data, *args, **kwargs)
         for field_name, values in failed_binding_filter_choices().items():
-            self.filters[field_name].extra["choices"] = [(value, value) for value in values]
+            choices = [(value, value) for value in values if value]
+            if len(choices) < len(values):  # some rows have no value
+                choices.insert(0, (NO_VALUE, _NO_VALUE_LABELS[field_name]))
+            self.filters[field_name].extra["choices"] = choices
+
+    def filter_value_or_none(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        """Rows holding ``value``; for ``NO_VALUE``, rows with none (empty or missing)."""
+        if value == NO_VALUE:
+            return queryset.filter(Q(**{name: ""}) | Q(**{f"{name}__isnull": True}))
+        return queryset.filter(**{name: value})
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Rows whose name, email, phone (with or without dial code) or reference contain it."""

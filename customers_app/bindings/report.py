@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Trim, Upper
 from django.utils import timezone
+from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.redaction import card_numbers_replace, redact_value
 from customers_app.models import (
@@ -97,12 +99,17 @@ class ChartBar:
     # Bar length as a share of the longest bar, 0-100, for the server-rendered SVG.
     percent: float
     y: int
+    # The label is a value as Wonder sent it (an error code, a token type), not the
+    # dashboard's words: marked translate="no" on the page.
+    is_data: bool = False
 
 
 @dataclass(frozen=True)
 class BarChart:
     title: str
     bars: tuple[ChartBar, ...]
+    # The first column's heading in the chart's figures table ("Error code").
+    label_heading: str = ""
 
     @property
     def height(self) -> int:
@@ -118,7 +125,13 @@ class ReportSummary:
 
 
 def _chart(
-    title: str, counts: list[tuple[str, int]], *, other_noun: str, limit: int = 12
+    title: str,
+    counts: list[tuple[str, int]],
+    *,
+    other_label,
+    label_heading: str,
+    worded_labels: frozenset[str] = frozenset(),
+    limit: int = 12,
 ) -> BarChart:
     """The ``limit`` largest counts as bars, and one "Other (N codes)" bar for the rest.
 
@@ -129,15 +142,22 @@ def _chart(
     counts = sorted(counts, key=lambda item: (-item[1], item[0]))
     if len(counts) > limit + 1:
         rest = counts[limit:]
-        other = (f"Other ({len(rest)} {other_noun})", sum(count for _, count in rest))
+        other = (other_label(len(rest)), sum(count for _, count in rest))
         counts = [*counts[:limit], other]
     longest = max((count for _, count in counts), default=0) or 1
     return BarChart(
-        title,
+        str(title),
         tuple(
-            ChartBar(label, count, round(100 * count / longest, 1), index * 22)
+            ChartBar(
+                label,
+                count,
+                round(100 * count / longest, 1),
+                index * 22,
+                is_data=label not in worded_labels and index < limit,
+            )
             for index, (label, count) in enumerate(counts)
         ),
+        str(label_heading),
     )
 
 
@@ -189,7 +209,8 @@ def failed_binding_summary(*, status: ReportStatus) -> ReportSummary:
     """Bindings still failing, by error code and token type, and how many are new."""
     return _per_scan_cached(
         # v2: the charts gained their "Other" bar; summaries cached without it are not read.
-        name="summary-v2",
+        # v3: labels in the page's language, so one summary is kept per language.
+        name=f"summary-v3-{get_language()}",
         scan=status.last_complete,
         compute=lambda: _summary_compute(status=status),
     )
@@ -197,17 +218,18 @@ def failed_binding_summary(*, status: ReportStatus) -> ReportSummary:
 
 def _summary_compute(*, status: ReportStatus) -> ReportSummary:
     current = FailedBinding.objects.filter(resolved_at__isnull=True)
-    by_code = [
-        (row["error_code"] or f"none ({row['state'] or 'no state'})", row["n"])
-        for row in current.values("error_code", "state").annotate(n=Count("pk"))
-    ]
+    rows = list(current.values("error_code", "state").annotate(n=Count("pk")))
+    by_code = [(row["error_code"] or _no_code_label(row["state"]), row["n"]) for row in rows]
+    # The bars labelled in the dashboard's words rather than with a value Wonder sent.
+    worded = {_no_code_label(row["state"]) for row in rows if not row["error_code"]}
     merged: dict[str, int] = {}
     for label, count in by_code:
         merged[label] = merged.get(label, 0) + count
     by_type = [
-        (row["token_type"] or "unknown", row["n"])
+        (row["token_type"] or gettext("unknown"), row["n"])
         for row in current.values("token_type").annotate(n=Count("pk"))
     ]
+    worded.add(gettext("unknown"))
     new = 0
     if status.last_complete is not None:
         new = current.filter(new_in_scan=status.last_complete).count()
@@ -219,9 +241,33 @@ def _summary_compute(*, status: ReportStatus) -> ReportSummary:
     return ReportSummary(
         total=current.count(),
         new_since_previous=new,
-        by_error_code=_chart("Failing by error code", list(merged.items()), other_noun="codes"),
-        by_token_type=_chart("Failing by token type", by_type, other_noun="types"),
+        by_error_code=_chart(
+            _("Failing by error code"),
+            list(merged.items()),
+            other_label=lambda n: (
+                ngettext("Other (%(n)d code)", "Other (%(n)d codes)", n) % {"n": n}
+            ),
+            label_heading=_("Error code"),
+            worded_labels=frozenset(worded),
+        ),
+        by_token_type=_chart(
+            _("Failing by token type"),
+            by_type,
+            other_label=lambda n: (
+                ngettext("Other (%(n)d type)", "Other (%(n)d types)", n) % {"n": n}
+            ),
+            label_heading=_("Token type"),
+            worded_labels=frozenset(worded),
+        ),
     )
+
+
+def _no_code_label(state: str | None) -> str:
+    """The chart's bar for bindings without an error code: "none (pending)", the documented
+    states in the dashboard's words, any other as Wonder sent it."""
+    worded_states = {"pending": _("pending"), "failed": _("failed"), "success": _("success")}
+    shown = worded_states.get(state or "", state) or gettext("no state")
+    return gettext("none (%(state)s)") % {"state": shown}
 
 
 def followup_note_mask(*, note: str) -> tuple[str, int]:

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.audit import audit_event_record
@@ -63,7 +64,7 @@ FAILED_BINDING_LIST = TableList(
     fragment_template="customers_app/bindings/_partials/failed_binding_table.html",
     fragment_target="binding-table",
     per_page=50,
-    export_title="Failed bindings",
+    export_title=gettext_lazy("Failed bindings"),
 )
 
 
@@ -216,13 +217,18 @@ def failed_binding_followup_view(request, binding_id: int):
             user=request.user,
         )
         if change is None:
-            messages.info(request, f"Nothing changed for {binding.reference_number}.")
+            messages.info(
+                request,
+                _("Nothing changed for %(reference)s.") % {"reference": binding.reference_number},
+            )
             return redirect(back_url)
         if change.note != form.cleaned_data["note"]:
             messages.warning(
                 request,
-                "A card number in the note was masked: only its first 6 and last 4 digits "
-                "are kept.",
+                _(
+                    "A card number in the note was masked: only its first 6 and last 4 digits "
+                    "are kept."
+                ),
             )
         audit_event_record(
             request=request,
@@ -230,7 +236,10 @@ def failed_binding_followup_view(request, binding_id: int):
             target=f"customer:{binding.uuid}",
             detail={"status": form.cleaned_data["status"]},
         )
-        messages.success(request, f"Follow-up of {binding.reference_number} saved.")
+        messages.success(
+            request,
+            _("Follow-up of %(reference)s saved.") % {"reference": binding.reference_number},
+        )
         return redirect(back_url)
     audit_event_record(
         request=request, action="failed_bindings.view_one", target=f"customer:{binding.uuid}"
@@ -255,7 +264,7 @@ def failed_binding_export_view(request):
     """The filtered rows as CSV (streamed) or XLSX, capped at BINDING_EXPORT_MAX_ROWS."""
     file_format = request.GET.get("export", "")
     if file_format not in EXPORT_FORMATS:
-        return HttpResponseBadRequest("Choose an export format: csv or xlsx.")
+        return HttpResponseBadRequest(_("Choose an export format: csv or xlsx."))
     shown = column_choice_get(
         user=request.user, table_class=FailedBindingTable, table_key=FAILED_BINDING_TABLE_KEY
     )

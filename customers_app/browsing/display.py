@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ui.fast_html import escape_html
 from ui.fast_html import format_html_fast as format_html
@@ -17,6 +19,7 @@ from wonder import CreditCard, PaymentToken
 __all__ = [
     "EMPTY",
     "bind_error_text",
+    "clipped",
     "card_summary",
     "short_uuid",
     "token_state_badge",
@@ -32,6 +35,12 @@ _STATE_BADGE_CLASSES = {
     "failed": "text-bg-danger",
     "unknown": "text-bg-secondary",
 }
+# The dashboard's word for each kind of state (Wonder's own state, when unknown, is shown raw).
+_STATE_KIND_WORDS = {
+    "success": _("success"),
+    "pending": _("pending"),
+    "failed": _("failed"),
+}
 
 
 def token_state_badge(token: PaymentToken | None) -> SafeString | str:
@@ -41,12 +50,15 @@ def token_state_badge(token: PaymentToken | None) -> SafeString | str:
     kind = token.state_kind
     if kind == "unknown":
         return format_html(
-            '<span class="badge {}" title="A state the dashboard does not know">{} (unknown)'
-            "</span>",
+            '<span class="badge {}" title="{}"><span translate="no">{}</span> {}</span>',
             _STATE_BADGE_CLASSES[kind],
-            token.state or "no state",
+            gettext("A state the dashboard does not know"),
+            token.state or gettext("no state"),
+            gettext("(unknown)"),
         )
-    return format_html('<span class="badge {}">{}</span>', _STATE_BADGE_CLASSES[kind], kind)
+    return format_html(
+        '<span class="badge {}">{}</span>', _STATE_BADGE_CLASSES[kind], _STATE_KIND_WORDS[kind]
+    )
 
 
 def card_summary(card: CreditCard | None) -> SafeString | str:
@@ -60,17 +72,20 @@ def card_summary(card: CreditCard | None) -> SafeString | str:
     # Each value escaped once and the pieces joined: on the list this runs for every row.
     parts = []
     if card.brand:
-        parts.append(escape_html(card.brand))
+        parts.append(f'<span translate="no">{escape_html(card.brand)}</span>')
     if card.last4:
         parts.append(f'<span class="text-nowrap">•••• {escape_html(card.last4)}</span>')
     if card.expiry:
+        # "exp 08/2030": the words translated, the date as Wonder sends it.
+        expiry = escape_html(gettext("exp %(expiry)s") % {"expiry": card.expiry})
         if card.is_expired(timezone.localdate()):
+            # Not inside the f-string: xgettext does not read those (makemessages would miss it).
+            expired = escape_html(gettext("(expired)"))
             parts.append(
-                f'<span class="text-nowrap text-danger card-expired">exp {escape_html(card.expiry)}'
-                " (expired)</span>"
+                f'<span class="text-nowrap text-danger card-expired">{expiry} {expired}</span>'
             )
         else:
-            parts.append(f'<span class="text-nowrap">exp {escape_html(card.expiry)}</span>')
+            parts.append(f'<span class="text-nowrap">{expiry}</span>')
     if not parts:
         return EMPTY
     return SafeString(" · ".join(parts))
@@ -90,9 +105,30 @@ def short_uuid(uuid: str) -> str:
 
 def uuid_with_copy(uuid: str) -> SafeString:
     """The shortened uuid, the full value on hover, and a copy button (static/js)."""
-    full = escape_html(uuid)  # escaped once, written three times
+    full = escape_html(uuid)  # escaped once, written several times
+    # The button's names before and after a click, in the page's language (static/js).
+    names = {
+        "aria-label": gettext("Copy the full uuid %(uuid)s"),
+        "data-copied-label": gettext("Copied the full uuid %(uuid)s"),
+        "data-failed-label": gettext("Copy failed: the full uuid %(uuid)s"),
+    }
+    copy = escape_html(gettext("Copy"))
+    attributes = " ".join(
+        f'{name}="{escape_html(text % {"uuid": uuid})}"' for name, text in names.items()
+    )
     return SafeString(
         f'<span class="text-nowrap"><code title="{full}">{escape_html(short_uuid(uuid))}</code> '
         f'<button type="button" class="btn btn-link btn-sm p-0 copy-button" data-copy="{full}" '
-        f'aria-label="Copy the full uuid {full}">Copy</button></span>'
+        f"{attributes}>{copy}</button></span>"
     )
+
+
+def clipped(value: str, *, wide: bool = False, identifier: bool = False) -> SafeString | str:
+    """An upstream value that may be very long (a 300-character name or email), cut to its
+    column's width with an ellipsis (``.clip`` in dashboard.css); the whole value on hover
+    and on the customer's own page."""
+    if not value:
+        return EMPTY
+    text = escape_html(value)
+    css_class = "clip clip-wide" if wide else "clip clip-id" if identifier else "clip"
+    return SafeString(f'<span class="{css_class}" title="{text}">{text}</span>')

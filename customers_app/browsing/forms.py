@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from customers_app.browsing.services import DEFAULT_PAGE_SIZE, PAGE_SIZE_CHOICES
 from customers_app.models import FollowUpStatus
@@ -15,7 +17,11 @@ __all__ = ["MAX_PAGE_NUMBER", "CustomerFilterForm", "CustomerFindForm", "FollowU
 MAX_PAGE_NUMBER = 100_000
 
 _DEFAULTS = {"linked_source_type": None, "page_size": DEFAULT_PAGE_SIZE, "page": 1}
-_FIELD_NAMES = {"linked_source_type": "Source type", "page_size": "Rows per page", "page": "Page"}
+_FIELD_NAMES = {
+    "linked_source_type": _("Source type"),
+    "page_size": _("Rows per page"),
+    "page": _("Page"),
+}
 
 
 class CustomerFilterForm(forms.Form):
@@ -25,13 +31,13 @@ class CustomerFilterForm(forms.Form):
     """
 
     linked_source_type = forms.ChoiceField(
-        label="Source type",
+        label=_("Source type"),
         required=False,
-        choices=[("", "All"), ("User", "User"), ("Store", "Store")],
+        choices=[("", _("All")), ("User", _("User")), ("Store", _("Store"))],
         widget=TemplateFreeSelect(attrs={"class": "form-select form-select-sm"}),
     )
     page_size = forms.TypedChoiceField(
-        label="Rows per page",
+        label=_("Rows per page"),
         required=False,
         coerce=int,
         empty_value=DEFAULT_PAGE_SIZE,
@@ -63,7 +69,7 @@ class CustomerFilterForm(forms.Form):
                 params[name] = default
                 corrections.append(
                     correction_note(
-                        label=_FIELD_NAMES[name],
+                        label=str(_FIELD_NAMES[name]),
                         given=query.get(name),
                         replacement=_describe(name, default),
                     )
@@ -82,26 +88,28 @@ class CustomerFilterForm(forms.Form):
 
 def _describe(name: str, value) -> str:
     if name == "linked_source_type":
-        return "all source types"
+        return gettext("all source types")
     if name == "page_size":
-        return f"{value} rows"
-    return f"page {value}"
+        return gettext("%(count)s rows") % {"count": value}
+    return gettext("page %(number)s") % {"number": value}
 
 
 class CustomerFindForm(forms.Form):
     """The jump box: a Wonder uuid or a reference number, pasted whole."""
 
     q = forms.CharField(
-        label="Find a customer",
+        label=_("Find a customer"),
         max_length=200,
         strip=True,
         widget=forms.TextInput(
-            attrs={"placeholder": "Wonder uuid or reference number", "autocomplete": "off"}
+            attrs={"placeholder": _("Wonder uuid or reference number"), "autocomplete": "off"}
         ),
         error_messages={
-            "required": "Paste a Wonder uuid or a reference number.",
-            "max_length": "That is longer than any uuid or reference number (%(limit_value)d "
-            "characters at most).",
+            "required": _("Paste a Wonder uuid or a reference number."),
+            "max_length": _(
+                "That is longer than any uuid or reference number (%(limit_value)d "
+                "characters at most)."
+            ),
         },
     )
 
@@ -109,14 +117,14 @@ class CustomerFindForm(forms.Form):
         value = self.cleaned_data["q"]
         # Control characters never belong in an identifier; they usually mean a bad paste.
         if any(ord(character) < 32 or ord(character) == 127 for character in value):
-            raise forms.ValidationError("That contains control characters; paste it again.")
+            raise forms.ValidationError(_("That contains control characters; paste it again."))
         return value
 
 
 class FollowUpForm(forms.Form):
     """Finance's follow-up on one failed binding."""
 
-    status = forms.ChoiceField(label="Follow-up status", choices=FollowUpStatus)
+    status = forms.ChoiceField(label=_("Follow-up status"), choices=FollowUpStatus)
     note = forms.CharField(
-        label="Note", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -4,7 +4,8 @@ A page of customers comes from the cache for ``WONDER_PAGE_CACHE_SECONDS``; so d
 table rendered from it. Looking the HTML up before building a ``CustomerTable`` means a
 warm page builds no table at all (django-tables2 deep-copies every column per table).
 ``fetched_at`` is in the key, so a page fetched again never shows an older rendering; so
-are the columns shown. Anything else that changes the table's HTML must join the key.
+are the columns shown and the language. Anything else that changes the table's HTML must
+join the key.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from customers_app.browsing.services import CustomerListing
 from customers_app.browsing.tables import CustomerTable
@@ -21,14 +23,15 @@ from wonder.shared_cache import cache_attempt
 __all__ = ["customer_table_html"]
 
 # Bump when the table's markup changes, so a shared cache does not serve the old one.
-_VERSION = 2
+_VERSION = 3
 # Longer than a page stays fresh; an entry only ever matches the page it was made from.
 _SECONDS = 600
 
 
 def _key(listing: CustomerListing, shown: tuple[str, ...]) -> str:
     return (
-        f"customer-table:v{_VERSION}:{listing.linked_source_type or 'all'}:{listing.page}:"
+        f"customer-table:v{_VERSION}:{get_language()}:{listing.linked_source_type or 'all'}:"
+        f"{listing.page}:"
         f"{listing.page_size}:{listing.fetched_at.isoformat()}:{','.join(shown)}"
     )
 

@@ -123,7 +123,9 @@ def customer_page_get(
             key=key,
             produce=fetch_and_cache,
             result_ready=fetched_by_another,
-            wait_seconds=settings.WONDER_SINGLE_FLIGHT_WAIT,
+            # No longer than a page may wait for Wonder: past it, the fetch below finds no
+            # time left and the stale copy (or the error) is shown at once.
+            wait_seconds=min(settings.WONDER_SINGLE_FLIGHT_WAIT, settings.WONDER_PAGE_TIME_BUDGET),
             # Longer than any one call may take, so the lock is never released under a fetch.
             lock_seconds=settings.WONDER_TIME_BUDGET + 5,
             shared_errors=(WonderError,),

@@ -5,12 +5,14 @@ from urllib.parse import quote
 
 import django_tables2 as tables
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from customers_app.browsing import display
 from customers_app.column_choice import table_register
 from ui.fast_html import format_html_fast
 from ui.table_rows import PrerenderedRowsMixin
-from ui.tables import ONE_LINE_CELLS
+from ui.tables import DATA_CELLS, ONE_LINE_DATA_CELLS
 
 __all__ = ["CUSTOMER_TABLE_KEY", "CustomerTable", "customer_detail_url"]
 
@@ -49,36 +51,43 @@ class CustomerTable(PrerenderedRowsMixin, tables.Table):
     """
 
     # The table's accessible name, read out by screen readers (see _partials/table.html).
-    caption = "Customers"
+    caption = _("Customers")
 
     # empty_values=(): a customer without a name still gets a link to its page.
-    name = tables.Column(verbose_name="Name", empty_values=())
-    email = tables.Column(verbose_name="Email")
-    phone = tables.Column(verbose_name="Phone", accessor="phone_display", attrs=ONE_LINE_CELLS)
-    reference_number = tables.Column(verbose_name="Reference number", attrs=ONE_LINE_CELLS)
-    uuid = tables.Column(verbose_name="Wonder uuid")
-    default_payment_method = tables.Column(verbose_name="Default method")
+    name = tables.Column(verbose_name=_("Name"), empty_values=(), attrs=DATA_CELLS)
+    email = tables.Column(verbose_name=_("Email"), attrs=DATA_CELLS)
+    phone = tables.Column(
+        verbose_name=_("Phone"), accessor="phone_display", attrs=ONE_LINE_DATA_CELLS
+    )
+    reference_number = tables.Column(verbose_name=_("Reference number"), attrs=ONE_LINE_DATA_CELLS)
+    uuid = tables.Column(verbose_name=_("Wonder uuid"))
+    default_payment_method = tables.Column(verbose_name=_("Default method"), attrs=DATA_CELLS)
     token_type = tables.Column(
-        verbose_name="Token type", accessor="default_payment_token__token_type"
+        verbose_name=_("Token type"),
+        accessor="default_payment_token__token_type",
+        attrs=DATA_CELLS,
     )
     token_state = tables.Column(
-        verbose_name="Token state", accessor="default_payment_token", empty_values=()
+        verbose_name=_("Token state"), accessor="default_payment_token", empty_values=()
     )
     is_default = tables.Column(
-        verbose_name="Default", accessor="default_payment_token", empty_values=()
+        verbose_name=_("Default"), accessor="default_payment_token", empty_values=()
     )
     card = tables.Column(
-        verbose_name="Card", accessor="default_payment_token__credit_card", empty_values=()
+        verbose_name=_("Card"), accessor="default_payment_token__credit_card", empty_values=()
     )
     bind_error = tables.Column(
-        verbose_name="Bind error", accessor="default_payment_token", empty_values=()
+        verbose_name=_("Bind error"),
+        accessor="default_payment_token",
+        empty_values=(),
+        attrs=DATA_CELLS,
     )
 
     class Meta:
         orderable = False
         template_name = "ui/_partials/one_pass_table.html"
         attrs = {"class": "table table-sm table-hover align-middle customer-table"}
-        empty_text = "No customers on this page."
+        empty_text = _("No customers on this page.")
         # Shown until a user picks columns; uuid and method are there for the curious.
         default_columns = (
             "name",
@@ -96,8 +105,14 @@ class CustomerTable(PrerenderedRowsMixin, tables.Table):
         """The name, linked to the customer's page (built here rather than with ``linkify``,
         whose per-row attribute handling cost more than the rest of the row)."""
         url = customer_detail_url(record)
-        name = value or "(no name)"
-        return format_html_fast('<a href="{}">{}</a>', url, name) if url else name
+        if not value:
+            name = gettext("(no name)")
+            return format_html_fast('<a href="{}">{}</a>', url, name) if url else name
+        shown = display.clipped(value)
+        return format_html_fast('<a href="{}">{}</a>', url, shown) if url else shown
+
+    def render_email(self, value):
+        return display.clipped(value)
 
     def render_uuid(self, value):
         return display.uuid_with_copy(value)
@@ -108,13 +123,16 @@ class CustomerTable(PrerenderedRowsMixin, tables.Table):
     def render_is_default(self, value) -> str:
         if value is None:
             return display.EMPTY
-        return "Yes" if value.is_default else "No"
+        return gettext("Yes") if value.is_default else gettext("No")
 
     def render_card(self, value):
         return display.card_summary(value)
 
     def render_bind_error(self, value) -> str:
-        return display.bind_error_text(value) or display.EMPTY
+        return display.clipped(display.bind_error_text(value), wide=True)
+
+    def render_reference_number(self, value):
+        return display.clipped(value, identifier=True)
 
 
 table_register(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext as _
 
 from wonder import (
     WonderBadResponse,
@@ -36,30 +37,32 @@ def describe_upstream_error(error: WonderError | ImproperlyConfigured) -> Upstre
     if isinstance(error, WonderCircuitOpen):
         return UpstreamProblem(
             503,
-            "Wonder is not answering",
-            "Wonder failed several times in a row, so the dashboard stopped asking it for a "
-            "short while instead of making everyone wait. Try again in a minute.",
+            _("Wonder is not answering"),
+            _(
+                "Wonder failed several times in a row, so the dashboard stopped asking it for a "
+                "short while instead of making everyone wait. Try again in a minute."
+            ),
         )
     if isinstance(error, WonderUnavailable):
         return UpstreamProblem(
             503,
-            "Wonder is not answering",
-            "Wonder did not answer in time or reported a fault. Try again in a minute.",
+            _("Wonder is not answering"),
+            _("Wonder did not answer in time or reported a fault. Try again in a minute."),
             request_id,
         )
     if isinstance(error, WonderCredentialsRejected):
         return UpstreamProblem(
             502,
-            "Wonder rejected the dashboard's credentials",
-            "Ask an admin to check the AppID and private key the dashboard uses.",
+            _("Wonder rejected the dashboard's credentials"),
+            _("Ask an admin to check the AppID and private key the dashboard uses."),
             request_id,
             upstream_code=error.upstream_code,
         )
     if isinstance(error, WonderRequestRejected):
         return UpstreamProblem(
             502,
-            "Wonder refused the request",
-            "Wonder would not answer this request.",
+            _("Wonder refused the request"),
+            _("Wonder would not answer this request."),
             request_id,
             upstream_code=error.upstream_code,
             upstream_message=error.upstream_message,
@@ -67,13 +70,15 @@ def describe_upstream_error(error: WonderError | ImproperlyConfigured) -> Upstre
     if isinstance(error, WonderBadResponse):
         return UpstreamProblem(
             502,
-            "Wonder sent an answer the dashboard cannot read",
-            "This is usually a temporary fault at Wonder. Try again; if it persists, quote "
-            "the request id to Wonder support.",
+            _("Wonder sent an answer the dashboard cannot read"),
+            _(
+                "This is usually a temporary fault at Wonder. Try again; if it persists, quote "
+                "the request id to Wonder support."
+            ),
             request_id,
         )
     return UpstreamProblem(
         503,
-        "The dashboard is not connected to Wonder",
-        "Its Wonder credentials are missing or unreadable. Ask an admin to check them.",
+        _("The dashboard is not connected to Wonder"),
+        _("Its Wonder credentials are missing or unreadable. Ask an admin to check them."),
     )

@@ -67,9 +67,11 @@ def customer_list_view(request):
             else "",
             column_form=column_form,
         )
+    # A fragment also updates the page's announced result line (hx-swap-oob).
+    context["is_fragment"] = is_fragment = htmx_fragment_wanted(request)
     return page_or_fragment_response(
         request,
-        fragment=htmx_fragment_wanted(request),
+        fragment=is_fragment,
         template="customers_app/browsing/customer_list.html",
         fragment_template="customers_app/browsing/_partials/customer_results.html",
         context=context,

@@ -51,14 +51,21 @@ document.addEventListener("click", function (event) {
     }, COPY_FEEDBACK_MS));
   }
 
+  // The words come from the page, in its language: the announcer carries the button texts
+  // and messages, each button its own names after a copy (base.html, display.py).
+  const words = (document.getElementById("announcer") || {dataset: {}}).dataset;
   function copied() {
-    show("Copied", label.replace(/^Copy\b/, "Copied"), "Copied to the clipboard.");
+    show(
+      words.copied || "Copied",
+      button.dataset.copiedLabel || label.replace(/^Copy\b/, "Copied"),
+      words.copiedMessage || "Copied to the clipboard."
+    );
   }
   function failed() {
     show(
-      "Copy failed",
-      "Copy failed: " + label.replace(/^Copy\s*/, ""),
-      "Copy failed: the browser did not allow it."
+      words.copyFailed || "Copy failed",
+      button.dataset.failedLabel || "Copy failed: " + label.replace(/^Copy\s*/, ""),
+      words.copyFailedMessage || "Copy failed: the browser did not allow it."
     );
   }
   // No clipboard API (a page not served over https): say so rather than do nothing.

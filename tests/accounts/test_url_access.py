@@ -18,6 +18,8 @@ PUBLIC_PATHS = {
     "/accounts/login",
     "/healthz",
     "/readyz",
+    # The language switch: the login page has it.
+    "/i18n/setlang",
     "/accounts/inactive",
     "/accounts/3rdparty/login/cancelled",
     "/accounts/oidc/1/login",
@@ -55,6 +57,7 @@ ACCESS_BY_NAME = {
     "mfa_edit_webauthn": EVERY_ROLE,
     "socialaccount_login_error": EVERY_ROLE,
     "socialaccount_signup": EVERY_ROLE,
+    "set_language": EVERY_ROLE,
     "customers:list": {"support", "finance", "admin"},
     "customers:find": {"support", "finance", "admin"},
     "customers:detail": {"support", "finance", "admin"},

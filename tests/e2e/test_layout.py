@@ -67,9 +67,16 @@ WRAPPED_CELLS = """(table, header) => {
     const cell = row.children[column];
     if (!cell || cell.innerText.trim() === '—') continue;
     seen += 1;
-    const range = document.createRange();
-    range.selectNodeContents(cell);
-    const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+    // The lines the cell's text sits on (text nodes only: a box around the text, such as
+    // the ellipsis span of a long value, has its own top but is not a line of text).
+    const lines = new Set();
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.data.trim()) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const rect of range.getClientRects()) lines.add(Math.round(rect.top));
+    }
     if (lines.size > 1) wrapped.push(cell.innerText);
   }
   return {seen, wrapped};

@@ -8,15 +8,17 @@ from pathlib import Path
 from django.contrib.auth import get_user_model, password_validation
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.roles import ROLE_ADMIN, ROLE_GROUP_NAMES
+from ui.command_language import TranslatedCommand
 
 __all__ = ["Command"]
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = (
         "Create a user in the Support, Finance or Admin role. The password is asked for, "
         "or read from the first line of --password-file; it must pass the password validators."
@@ -33,16 +35,20 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, role: str, email: str, password_file, **options):
         users = get_user_model()
         if users.objects.filter(username=username).exists():
-            raise CommandError(f"A user named {username!r} already exists.")
+            raise CommandError(_("A user named %(name)r already exists.") % {"name": username})
         group = Group.objects.filter(name=ROLE_GROUP_NAMES[role]).first()
         if group is None:
-            raise CommandError("The role groups do not exist yet: run `manage.py migrate` first.")
+            raise CommandError(
+                _("The role groups do not exist yet: run `manage.py migrate` first.")
+            )
         password = self._password(password_file)
         candidate = users(username=username, email=email)
         try:
             password_validation.validate_password(password, user=candidate)
         except ValidationError as error:
-            raise CommandError("Password refused: " + " ".join(error.messages)) from None
+            raise CommandError(
+                _("Password refused: %(reasons)s") % {"reasons": " ".join(error.messages)}
+            ) from None
         with transaction.atomic():
             # Admins also get the Django admin, which needs is_staff; their rights come from
             # the Admin group, not from superuser status, so the audit shows a normal user.
@@ -50,9 +56,14 @@ class Command(BaseCommand):
                 username=username, email=email, password=password, is_staff=role == "admin"
             )
             user.groups.add(group)
-        self.stdout.write(self.style.SUCCESS(f"Created {username!r} with the role {group.name}."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("Created %(name)r with the role %(role)s.")
+                % {"name": username, "role": group.name}
+            )
+        )
         if group.name == ROLE_ADMIN:
-            self.stdout.write("They can also sign in to the Django admin at /admin/.")
+            self.stdout.write(_("They can also sign in to the Django admin at /admin/."))
 
     def _password(self, password_file: str | None) -> str:
         """The password from the file, or typed twice at a prompt."""
@@ -60,11 +71,14 @@ class Command(BaseCommand):
             try:
                 lines = Path(password_file).read_text(encoding="utf-8").splitlines()
             except OSError as error:
-                raise CommandError(f"Cannot read {password_file}: {error.strerror}") from None
+                raise CommandError(
+                    _("Cannot read %(file)s: %(reason)s")
+                    % {"file": password_file, "reason": error.strerror}
+                ) from None
             if not lines or not lines[0]:
-                raise CommandError(f"{password_file} is empty.")
+                raise CommandError(_("%(file)s is empty.") % {"file": password_file})
             return lines[0]
-        password = getpass.getpass("Password: ")
-        if password != getpass.getpass("Password (again): "):
-            raise CommandError("The two passwords differ.")
+        password = getpass.getpass(_("Password: "))
+        if password != getpass.getpass(_("Password (again): ")):
+            raise CommandError(_("The two passwords differ."))
         return password

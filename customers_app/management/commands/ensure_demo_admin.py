@@ -4,12 +4,15 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+
+from ui.command_language import TranslatedCommand
 
 __all__ = ["Command"]
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "In sandbox mode, create the user 'admin' with a random password, printed once."
 
     def add_arguments(self, parser) -> None:
@@ -18,22 +21,30 @@ class Command(BaseCommand):
     def handle(self, *args, username: str, **options) -> None:
         if not settings.WONDER_SANDBOX_MODE:
             raise CommandError(
-                "Refusing to create a demo admin against real Wonder credentials; "
-                "use `python manage.py createsuperuser`."
+                _(
+                    "Refusing to create a demo admin against real Wonder credentials; "
+                    "use `python manage.py createsuperuser`."
+                )
             )
         users = get_user_model()
         if users.objects.filter(username=username).exists():
             self.stdout.write(
-                f"Log in as '{username}' with the password printed when it was created "
-                f"(forgot it? python manage.py changepassword {username})."
+                _(
+                    "Log in as '%(name)s' with the password printed when it was created "
+                    "(forgot it? python manage.py changepassword %(name)s)."
+                )
+                % {"name": username}
             )
         else:
             password = secrets.token_urlsafe(12)
             users.objects.create_superuser(username=username, email="", password=password)
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Created demo admin. Log in as '{username}' with password: {password}\n"
-                    "This password is shown only this once."
+                    _(
+                        "Created demo admin. Log in as '%(name)s' with password: %(password)s\n"
+                        "This password is shown only this once."
+                    )
+                    % {"name": username, "password": password}
                 )
             )
         self.stdout.write(self._second_factor_note(username))
@@ -42,12 +53,12 @@ class Command(BaseCommand):
     def _second_factor_note(username: str) -> str:
         """What comes after the password: admins need a second factor unless told not to."""
         if "admin" not in settings.MFA_REQUIRED_ROLES:
-            return "Two-factor sign-in is not required for admins (MFA_REQUIRED_ROLES)."
-        return (
-            f"After the password, '{username}' is asked to set up two-factor sign-in (admins "
+            return _("Two-factor sign-in is not required for admins (MFA_REQUIRED_ROLES).")
+        return _(
+            "After the password, '%(name)s' is asked to set up two-factor sign-in (admins "
             "are in MFA_REQUIRED_ROLES): scan the QR code with an authenticator app, or type "
             "the key shown under it. Passkeys work at http://localhost:8000 (not 127.0.0.1). "
             "To try the dashboard without it: MFA_REQUIRED_ROLES= make run\n"
             "Lost the authenticator? Reset it: python manage.py reset_second_factors "
-            f"{username}"
-        )
+            "%(name)s"
+        ) % {"name": username}

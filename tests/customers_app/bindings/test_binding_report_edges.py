@@ -47,7 +47,7 @@ def test_every_optional_column_shows_and_exports_even_with_empty_dates(finance, 
     table_html = response.content.decode().split('id="binding-table"', 1)[1]
     for header in ("Resolved", "Follow-up at", "Follow-up by", "Card brand"):
         assert f">{header}<" in table_html
-    assert "<td>—</td>" in table_html
+    assert '<td class="text-nowrap">—</td>' in table_html
 
     rows = csv_rows(finance.get(EXPORT, {"export": "csv"}))
     header, body = rows[0], rows[1:]

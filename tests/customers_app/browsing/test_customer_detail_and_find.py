@@ -29,7 +29,7 @@ def test_a_failed_binding_is_shown_prominently(agent_browser, live_sandbox):
     uuid = _customer(live_sandbox, "failed_token")["uuid"]
     html = agent_browser.get(f"/customers/{uuid}/").content.decode()
     alert = html.split('class="alert alert-danger bind-error-alert"', 1)[1].split("</div>", 1)[0]
-    assert "<code>51</code>: Insufficient funds" in alert
+    assert '<code>51</code>: <span translate="no">Insufficient funds</span>' in alert
 
 
 def test_hostile_error_message_is_escaped_on_the_detail_page(agent_browser, live_sandbox):

@@ -26,7 +26,7 @@ def reference_card_summary(card):
         return display.EMPTY
     parts = []
     if card.brand:
-        parts.append(format_html("{}", card.brand))
+        parts.append(format_html('<span translate="no">{}</span>', card.brand))
     if card.last4:
         parts.append(format_html('<span class="text-nowrap">•••• {}</span>', card.last4))
     if card.expiry and card.is_expired(timezone.localdate()):
@@ -47,9 +47,12 @@ def reference_uuid_with_copy(uuid):
     return format_html(
         '<span class="text-nowrap"><code title="{}">{}</code> '
         '<button type="button" class="btn btn-link btn-sm p-0 copy-button" data-copy="{}" '
-        'aria-label="Copy the full uuid {}">Copy</button></span>',
+        'aria-label="Copy the full uuid {}" data-copied-label="Copied the full uuid {}" '
+        'data-failed-label="Copy failed: the full uuid {}">Copy</button></span>',
         uuid,
         display.short_uuid(uuid),
+        uuid,
+        uuid,
         uuid,
         uuid,
     )
