@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
+from accounts.languages import user_language_get
 from customers_app.digests.content import DigestContent, digest_build
 
 __all__ = [
@@ -22,12 +23,9 @@ _EMAIL_TEMPLATE = "customers_app/digests/digest_email"
 
 
 def recipient_language(user) -> str:
-    """The language a user's digests are written in.
-
-    The one place to change when users get a language preference (the translation issue);
-    until then every digest is in the dashboard's language.
-    """
-    return settings.LANGUAGE_CODE
+    """The language a user's digests are written in: the one they chose with the header's
+    switch (stored for them, ``accounts.languages``), else the dashboard's language."""
+    return user_language_get(user=user) or settings.LANGUAGE_CODE
 
 
 def digest_for_language(*, first_run_id: int, last_run_id: int, language: str) -> DigestContent:
