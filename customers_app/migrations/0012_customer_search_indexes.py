@@ -83,6 +83,12 @@ def search_indexes_create(apps, schema_editor) -> None:
         from customers_app.search.sqlite_index import search_index_ensure
 
         search_index_ensure(connection)
+        with connection.cursor() as cursor:
+            # Reference prefixes as a range over upper-cased numbers (search/queryset.py).
+            cursor.execute(
+                "CREATE INDEX IF NOT EXISTS ic_reference_upper "
+                f'ON {_TABLE} (UPPER("reference_number"))'
+            )
     if connection.vendor != "postgresql":
         return
     _create_trigram_extension(schema_editor)
@@ -103,6 +109,8 @@ def search_indexes_drop(apps, schema_editor) -> None:
 
     search_index_drop(schema_editor.connection)
     names = ["ic_name_id"]
+    if schema_editor.connection.vendor == "sqlite":
+        names.append("ic_reference_upper")
     if schema_editor.connection.vendor == "postgresql":
         names += [*TRIGRAM_INDEXES, "ic_reference_upper_prefix", "ic_name_bigrams"]
     with schema_editor.connection.cursor() as cursor:

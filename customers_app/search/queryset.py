@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 
 from customers_app.models import IndexedCustomer
 from customers_app.search.sqlite_index import FTS_COLUMNS, FTS_TABLE
@@ -63,10 +63,15 @@ def _contains(field: str, value: str, *, lookup: str = "icontains") -> Q:
     return Q(**{f"{field}__{lookup}": value})
 
 
-def _starts_with(field: str, value: str) -> Q:
-    if _full_text_serves(field, value):
-        return _full_text(field, f"{value}%")
-    return Q(**{f"{field}__istartswith": value})
+def _reference_starts_with(value: str) -> Q:
+    if connection.vendor == "sqlite" and value.isascii():
+        # A range over the index on upper(reference_number) (same migration): the trigram
+        # lists of "CUS", "000" and the like are long, a B-tree range is not.
+        upper = value.upper()
+        return Q(reference_upper__gte=upper, reference_upper__lt=upper + "\U0010ffff")
+    if _full_text_serves("reference_number", value):
+        return _full_text("reference_number", f"{value}%")
+    return Q(reference_number__istartswith=value)
 
 
 def _uuid_match(term: SearchTerm) -> tuple[Q, Q]:
@@ -123,9 +128,17 @@ def _all_words_in_name(words: tuple[str, ...]) -> Q:
     # The bigram index only when no word has a trigram: beside a longer word, a short one
     # ("Ho" of "Ho Chun Kit") matches so many names that its list costs more than it saves.
     use_bigram = connection.vendor == "postgresql" and all(len(w) < _TRIGRAM for w in words)
+    # SQLite: the words the full-text index serves go to it in one query, which intersects
+    # their trigram lists itself ("chan" and "tai" each match a tenth of all names).
+    indexed = [word for word in words if _full_text_serves("name", word)]
     condition = Q()
+    if indexed:
+        placeholders = " AND ".join("name LIKE %s" for _ in indexed)
+        query = f"SELECT rowid FROM {FTS_TABLE} WHERE {placeholders}"  # noqa: S608
+        condition &= Q(pk__in=RawSQL(query, tuple(f"%{word}%" for word in indexed)))  # noqa: S611
     for word in words:
-        condition &= _name_contains(word, by_bigram=use_bigram and len(word) == _TRIGRAM - 1)
+        if word not in indexed:
+            condition &= _name_contains(word, by_bigram=use_bigram and len(word) == _TRIGRAM - 1)
     return condition
 
 
@@ -134,7 +147,7 @@ def _text_match(term: SearchTerm) -> tuple[Q, Q]:
     # One or two characters are never how anyone finds an email or a reference number,
     # and leaving those out lets a two-character name part be read from its index alone.
     if len(term.value) >= _TRIGRAM:
-        matches |= _starts_with("reference_number", term.value) | _contains("email", term.value)
+        matches |= _reference_starts_with(term.value) | _contains("email", term.value)
     return (
         matches,
         Q(name__iexact=term.value)
@@ -160,7 +173,7 @@ def _term_match(term: SearchTerm) -> tuple[Q, Q | None]:
         return _all_words_in_name(term.words), Q(name__iexact=term.value)
     if kind is TermKind.REFERENCE:
         return (
-            _starts_with("reference_number", term.value),
+            _reference_starts_with(term.value),
             Q(reference_number__iexact=term.value),
         )
     field = {
@@ -184,7 +197,9 @@ def customer_search_queryset(
     The pk is the tie-breaker: rows with the same name would otherwise come back in a
     different order per query, which skips or repeats rows from page to page.
     """
-    queryset = IndexedCustomer.objects.alias(email_lowered=Lower("email"))
+    queryset = IndexedCustomer.objects.alias(
+        email_lowered=Lower("email"), reference_upper=Upper("reference_number")
+    )
     if linked_source_type:
         queryset = queryset.filter(linked_source_type=linked_source_type)
     exact_conditions = []

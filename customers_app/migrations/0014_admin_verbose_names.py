@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers_app", "0009_indexed_customers"),
+        ("customers_app", "0013_digests_and_trend"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_audit_outcome_not_found"),
+        ("accounts", "0003_redact_card_numbers_written_other_ways"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

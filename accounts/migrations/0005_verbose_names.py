@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0003_user_language"),
+        ("accounts", "0004_user_language"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
