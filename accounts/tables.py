@@ -11,6 +11,9 @@ __all__ = ["AuditEventTable"]
 
 # A timestamp or request id broken over two lines is misread and cannot be copied whole.
 _NO_WRAP = {"class": "text-nowrap"}
+# Recorded as they happened (usernames, action codes such as ``login``, targets): data, not
+# words of the dashboard, so a page in Chinese (or a browser's translator) leaves them as is.
+_DATA = {"translate": "no"}
 
 
 class AuditEventTable(tables.Table):
@@ -20,9 +23,9 @@ class AuditEventTable(tables.Table):
     occurred_at = LocalDateTimeColumn(
         verbose_name=_("When"), format="Y-m-d H:i:s", attrs={"td": _NO_WRAP}
     )
-    username = tables.Column(verbose_name=_("User"))
-    action = tables.Column(verbose_name=_("Action"))
-    target = tables.Column(verbose_name=_("Target"))
+    username = tables.Column(verbose_name=_("User"), attrs={"td": _DATA})
+    action = tables.Column(verbose_name=_("Action"), attrs={"td": _DATA})
+    target = tables.Column(verbose_name=_("Target"), attrs={"td": _DATA})
     outcome = tables.Column(verbose_name=_("Outcome"))
     client_ip = tables.Column(verbose_name=_("Client IP"))
     request_id = tables.Column(verbose_name=_("Request id"), attrs={"td": _NO_WRAP})

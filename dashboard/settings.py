@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # Generated, machine-local files (SQLite database, development keys) live here; git ignores it.
@@ -294,7 +295,9 @@ if _unknown_roles:
 # Single sign-on over OpenID Connect, on when SSO_ISSUER_URL is set.
 SSO_ISSUER_URL = os.environ.get("SSO_ISSUER_URL", "").strip().rstrip("/")
 SSO_ENABLED = bool(SSO_ISSUER_URL)
-SSO_DISPLAY_NAME = os.environ.get("SSO_DISPLAY_NAME", "").strip() or "single sign-on"
+_SSO_DISPLAY_NAME_SET = os.environ.get("SSO_DISPLAY_NAME", "").strip()
+# Unset, the button says "single sign-on" in the page's language (lazy: read per request).
+SSO_DISPLAY_NAME = _SSO_DISPLAY_NAME_SET or gettext_lazy("single sign-on")
 SSO_GROUPS_CLAIM = os.environ.get("SSO_GROUPS_CLAIM", "").strip() or "groups"
 SSO_SCOPES = env_list("SSO_SCOPES", "openid,profile,email")
 # "idp-group=role,other-group=role": which provider group gives which dashboard role.
@@ -327,7 +330,7 @@ if SSO_ENABLED:
         "APPS": [
             {
                 "provider_id": "sso",
-                "name": SSO_DISPLAY_NAME,
+                "name": _SSO_DISPLAY_NAME_SET or "single sign-on",
                 "client_id": os.environ["SSO_CLIENT_ID"],
                 "secret": os.environ["SSO_CLIENT_SECRET"],
                 "settings": {"server_url": SSO_ISSUER_URL},

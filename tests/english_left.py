@@ -26,7 +26,7 @@ __all__ = ["ALLOWED_WORDS", "english_left"]
 # Names and identifiers written the same way in the Chinese pages.
 ALLOWED_WORDS = {
     "Wonder", "uuid", "CSV", "XLSX", "csv", "xlsx", "AppID", "IP", "Alipay", "WeChat", "Pay",
-    "Secure", "Visa", "Mastercard", "English", "HH", "MM", "SS",
+    "Secure", "Visa", "Mastercard", "English", "HH", "MM", "SS", "QR", "Webhook", "JavaScript",
 }  # fmt: skip
 _ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}(?:['’][A-Za-z]+)*")
 # Identifiers that happen to hold letters: uuids (in a copy button's name) and dates.

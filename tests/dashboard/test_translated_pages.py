@@ -12,10 +12,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.defaults import server_error
 
-from customers_app.models import FailedBinding
+from customers_app.models import DigestDelivery, FailedBinding, ScanRun
+from customers_app.search.terms import FIELD_NAMES
+from tests.accounts.conftest import PASSWORD, make_user, totp_secret_set
 from tests.english_left import english_left
 from tests.fakes import ScriptedAnswer, ScriptedWonder
 from tests.keys import new_key_pair
@@ -67,7 +69,7 @@ def test_login_page(client):
 
 def test_login_with_a_wrong_password(db):
     response = Client(**CHINESE).post(
-        "/accounts/login/", {"username": "nobody", "password": "wrong-password-1"}
+        "/accounts/login/", {"login": "nobody", "password": "wrong-password-1"}
     )
     _assert_chinese(response)
 
@@ -76,7 +78,7 @@ def test_lockout_page(db):
     client = Client(**CHINESE)
     for attempt in range(5):
         response = client.post(
-            "/accounts/login/", {"username": "locked", "password": f"wrong-{attempt}"}
+            "/accounts/login/", {"login": "locked", "password": f"wrong-{attempt}"}
         )
     _assert_chinese(response, status=429, data_values=["locked"])
 
@@ -188,6 +190,7 @@ def test_error_pages(db, rf):
 
 def test_the_dashboards_admin_screens(db):
     admin = get_user_model().objects.create_superuser("boss", is_staff=True)
+    totp_secret_set(admin)  # an admin opens nothing before their second factor
     client = Client(**CHINESE)
     client.force_login(admin)
     # The usernames and action names in the audit list are data; the other apps' names in
@@ -206,3 +209,134 @@ def test_the_dashboards_admin_screens(db):
         assert '<html lang="zh-hant"' in html
         left = english_left(html, data_values=data)
         assert left == [], f"English left on {url}:\n" + "\n".join(left)
+
+
+# --- Search, sync, digests and trend, two-factor sign-in -------------------------------------
+
+
+def test_customer_search_pages(customer_index):
+    client = _chinese_client("view_customers")
+    html = _assert_chinese(client.get("/customers/", {"q": "Chan"}))
+    assert "符合的客戶" in html and "截至最近一次完成的同步" in html
+    fragment = client.get("/customers/", {"q": "Chan"}, HTTP_HX_REQUEST="true")
+    assert english_left(fragment.content.decode()) == []
+    html = _assert_chinese(client.get("/customers/", {"q": "zzzz-no-such-customer"}))
+    assert "客戶索引中沒有符合此搜尋的客戶" in html
+    html = _assert_chinese(client.get("/customers/", {"q": "source:User", "page": "999"}))
+    assert "已超出最後一頁" in html  # page 999 of the matches
+
+
+def test_search_terms_the_page_cannot_use(customer_index):
+    """Each term's problem is said in Chinese; the field names are typed as they are
+    (docs/glossary-zh-hant.md), so they and what was typed are data here."""
+    client = _chinese_client("view_customers")
+    typed = "phone:12 last4:abc colour:red error:!! source:Planet name:"
+    response = client.get("/customers/", {"q": typed})
+    typed_fields = [term.split(":")[0] for term in typed.split()]
+    data = [*typed.split(), *typed_fields, *FIELD_NAMES, "User", "Store"]
+    html = _assert_chinese(response, data_values=data)
+    assert "未有執行此搜尋" in html and "不是電話號碼" in html and "沒有「colour:」這個欄位" in html
+    html = _assert_chinese(client.get("/customers/", {"q": "陳\x07大文"}))
+    assert "控制字元" in html
+
+
+def test_search_while_the_customer_index_is_being_built(live_sandbox):
+    client = _chinese_client("view_customers")
+    html = _assert_chinese(client.get("/customers/", {"q": "Chan"}))
+    assert "客戶索引仍在建立中" in html and "目前沒有進行中的同步" in html
+    assert "客戶索引尚未完成任何同步" in html
+    ScanRun.objects.create(status="running", customers_seen=120, customers_expected=500)
+    html = _assert_chinese(client.get("/customers/", {"q": "Chan"}))
+    assert "同步已讀取 500 位客戶中的 120 位" in html and 'aria-label="同步進度"' in html
+
+
+def test_report_with_the_trend_and_a_sync_waiting_then_running(scanned):
+    client = _chinese_client("view_customers", "view_failed_bindings", "run_binding_scan")
+    html = _assert_chinese(client.get("/customers/failed-bindings/", {"new_in": "1"}))
+    assert "趨勢" in html and "圖表的數字" in html and "新增於同步" in html
+    html = _assert_chinese(
+        client.get("/customers/failed-bindings/", {"trend_days": "7x", "new_in": "first"}),
+        data_values=["7x", "first"],
+    )
+    assert "沒有「7x」這個趨勢期間" in html
+    queued = ScanRun.objects.create(status="queued")
+    response = client.post("/customers/failed-bindings/scan/", follow=True)
+    html = _assert_chinese(response)
+    assert "已有同步正在等候工作程序" in html and "正在等候工作程序開始" in html
+    progress = f"/customers/failed-bindings/scan/progress/?watching={queued.pk}"
+    fragment = client.get(progress).content.decode()
+    assert "工作程序（" in fragment and english_left(fragment) == []
+    ScanRun.objects.filter(pk=queued.pk).update(
+        status="running", customers_seen=40, pages_done=2, pages_expected=10, partitions=2
+    )
+    fragment = client.get(progress).content.decode()
+    assert "分為 2 個分區" in fragment and english_left(fragment) == []
+    ScanRun.objects.filter(pk=queued.pk).update(status="completed", finished_at=timezone.now())
+    client.get("/customers/failed-bindings/", {"trend_days": "7"})  # the trend, no sync active
+    html = _assert_chinese(client.post("/customers/failed-bindings/scan/", follow=True))
+    assert "排隊，等候工作程序處理" in html
+
+
+def test_my_notifications_page(scanned):
+    client = _chinese_client("view_failed_bindings", username="finance-reader")
+    html = _assert_chinese(client.get("/notifications/"))
+    assert "我的通知" in html and "你的帳戶沒有電郵地址" in html and "尚未有摘要寄給你" in html
+    user = get_user_model().objects.get(username="finance-reader")
+    run = ScanRun.objects.get()
+    DigestDelivery.objects.create(
+        channel="email", kind="sync", user=user, recipient="r@example.com", first_run=run,
+        last_run=run, status="failed", attempts=5, last_error="SMTPConnectError: refused",
+    )  # fmt: skip
+    response = client.post(
+        "/notifications/", {"frequency": "daily", "daily_hour": "25"}, follow=True
+    )
+    html = _assert_chinese(response, status=400)
+    assert "已放棄" in html and "SMTPConnectError" in html
+    saved = {"frequency": "daily", "daily_hour": "8"}
+    response = client.post("/notifications/", saved, follow=True)
+    assert "已儲存你的通知設定" in _assert_chinese(response)
+
+
+def test_two_factor_pages(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    make_user("mei", "Finance", second_factor=False)
+    client = Client(**CHINESE)
+    client.post("/accounts/login/", {"login": "mei", "password": PASSWORD})
+    assert "設定雙重認證" in _assert_chinese(client.get("/accounts/2fa/required/"))
+    # Apps people know by name stay as they are.
+    apps = ["Google Authenticator", "Microsoft Authenticator", "1Password"]
+    html = _assert_chinese(client.get("/accounts/2fa/totp/activate/"), data_values=apps)
+    assert "QR 碼" in html
+    wrong = client.post("/accounts/2fa/totp/activate/", {"code": "000000"})
+    _assert_chinese(wrong, data_values=apps)
+    _assert_chinese(client.get("/accounts/2fa/webauthn/add/"))
+
+    totp_secret_set(make_user("lam", "Finance", second_factor=False))
+    client = Client(**CHINESE)
+    client.post("/accounts/login/", {"login": "lam", "password": PASSWORD})
+    html = _assert_chinese(client.get("/accounts/2fa/authenticate/"))
+    assert "驗證器應用程式顯示的 6 位數字驗證碼" in html
+    _assert_chinese(client.post("/accounts/2fa/authenticate/", {"code": "000000"}))
+
+
+def test_single_sign_on_login_and_a_password_for_an_sso_account(db, settings):
+    settings.SSO_ENABLED = True
+    settings.SSO_PASSWORD_LOGIN_USERS = ["breakglass"]
+    html = _assert_chinese(Client(**CHINESE).get("/accounts/login/"))
+    assert "使用 單一登入服務 登入" in html and "只限緊急備用帳戶" in html
+    response = Client(**CHINESE).post("/accounts/login/", {"login": "ana", "password": "x"})
+    assert "此帳戶已停用密碼登入" in _assert_chinese(response)
+
+
+def test_password_change_throttled(db, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    client = Client(**CHINESE)
+    client.force_login(make_user("wing", "Support"))
+    html = _assert_chinese(client.get("/accounts/password_change/"))
+    assert "雙重認證" in html
+    new_password = "another-long-password-42"
+    change = {"new_password1": new_password, "new_password2": new_password}
+    for attempt in range(5):
+        client.post("/accounts/password_change/", {"old_password": f"wrong-{attempt}", **change})
+    response = client.post("/accounts/password_change/", {"old_password": PASSWORD, **change})
+    assert "密碼錯誤次數過多。請於 15 分鐘後再試" in _assert_chinese(response)

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
+from accounts.languages import user_language_save
 from accounts.models import AuditEvent
 from customers_app.models import (
     DeliveryStatus,
@@ -28,6 +29,7 @@ from customers_app.models import (
     SyncTrendPoint,
 )
 from customers_app.sync.runs import sync_run
+from tests.english_left import english_left
 
 from .conftest import (
     DASHBOARD_BASE_URL,
@@ -166,6 +168,35 @@ def test_a_sync_with_new_failures_mails_each_subscriber_once_and_posts_the_signe
     assert len(smtp_server.inbox.messages) == 2
     assert len(webhook_receiver.posts) == 1
     assert not DigestDelivery.objects.filter(last_run=quiet).exists()
+
+
+def test_each_recipient_gets_the_digest_in_the_language_they_chose(scanned, smtp_server):
+    """The language a user chose with the header's switch (stored for them) writes their
+    digest, text and HTML; a user who never chose gets the dashboard's language."""
+    chan = report_user("chan", email_address="chan@example.com", frequency="every_sync")
+    user_language_save(user=chan, language_code="zh-hant")
+    report_user("mei", email_address="mei@example.com", frequency="every_sync")
+    run, new = _second_sync_with_new_failures(how_many=5)
+    run_worker_batch(EMAIL_URL=smtp_server.url)
+
+    mails = {rcpts[0]: message for rcpts, message in smtp_server.inbox.messages}
+    assert sorted(mails) == ["chan@example.com", "mei@example.com"]
+    chinese = mails["chan@example.com"]
+    text, html = _parts(chinese)
+    # (A subject in UTF-8 is folded onto its own header line; a mail reader trims the space.)
+    assert chinese["Subject"].strip() == f"Wonder 儀表板：{len(new)} 個新的失敗或待處理付款卡綁定"
+    assert f"同步 {run.pk}（" in text and f"有 {len(new)} 個新的失敗或待處理付款卡綁定。" in text
+    assert "按錯誤代碼（失敗 / 待處理）" in text and "在報告中查看這些綁定：" in text
+    assert "new failed or pending" not in text and "See exactly" not in text
+    assert '<html lang="zh-hant">' in html and "按令牌類型" in html
+    # Every word the dashboard wrote is Chinese; Wonder's values are marked as data.
+    assert english_left(html) == []
+    link = f"{DASHBOARD_BASE_URL}/customers/failed-bindings/?new_in={run.pk}"
+    assert link in text and f'href="{link}"' in html
+
+    english_text, english_html = _parts(mails["mei@example.com"])
+    assert f"{len(new)} new failed or pending card bindings in sync {run.pk}" in english_text
+    assert '<html lang="en-gb">' in english_html and "按" not in english_text + english_html
 
 
 def test_an_smtp_outage_is_retried_with_back_off_and_recorded(scanned, smtp_down, running_worker):
