@@ -4,8 +4,9 @@
 into ``locale/zh_Hant/LC_MESSAGES/django.po`` and nothing else: not the tests, the
 benchmarks, the scripts, or the Wonder sandbox (it stands in for Wonder, whose words are
 data). File names without line numbers, so a new string elsewhere in a file does not
-rewrite every entry's location; strings no longer used are dropped. The catalogue test (tests/test_catalogue.py) runs this same
-command to find strings missing from the catalogue. Needs GNU gettext (``xgettext``).
+rewrite every entry's location; strings no longer used are dropped. The catalogue test
+(tests/dashboard/test_catalogue.py) runs this same command to find strings missing from the
+catalogue. Needs GNU gettext (``xgettext``).
 """
 
 from django.core.management.commands import makemessages
