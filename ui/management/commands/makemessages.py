@@ -4,8 +4,9 @@
 into ``locale/zh_Hant/LC_MESSAGES/django.po`` and nothing else: not the tests, the
 benchmarks, the scripts, or the Wonder sandbox (it stands in for Wonder, whose words are
 data). File names without line numbers, so a new string elsewhere in a file does not
-rewrite every entry's location. The catalogue test (tests/test_catalogue.py) runs this same
-command to find strings missing from the catalogue. Needs GNU gettext (``xgettext``).
+rewrite every entry's location; strings no longer used are dropped. The catalogue test
+(tests/dashboard/test_catalogue.py) runs this same command to find strings missing from the
+catalogue. Needs GNU gettext (``xgettext``).
 """
 
 from django.core.management.commands import makemessages
@@ -31,4 +32,6 @@ class Command(makemessages.Command):
         options["ignore_patterns"] = [*options.get("ignore_patterns", []), *IGNORED_PATTERNS]
         if options.get("add_location") is None:
             options["add_location"] = "file"
+        # Strings the code no longer writes leave the catalogue instead of piling up as #~.
+        options["no_obsolete"] = True
         return super().handle(*args, **options)
