@@ -321,4 +321,9 @@ def test_a_webhook_answering_503_is_retried_and_one_answering_404_is_given_up(
         what="the webhook delivery given up",
     )
     assert refused.attempts == 1
+    # (The worker audits just after saving the outcome: wait for it, do not race it.)
+    wait_until(
+        lambda: AuditEvent.objects.filter(action="digest.webhook", outcome="failure").exists(),
+        what="the given-up webhook audited",
+    )
     assert AuditEvent.objects.filter(action="digest.webhook", outcome="failure").count() == 1

@@ -4,9 +4,7 @@
 into ``locale/zh_Hant/LC_MESSAGES/django.po`` and nothing else: not the tests, the
 benchmarks, the scripts, or the Wonder sandbox (it stands in for Wonder, whose words are
 data). File names without line numbers, so a new string elsewhere in a file does not
-rewrite every entry's location. Entries for text no longer in the code are dropped, not kept
-as obsolete ``#~`` entries: Babel, which compiles the catalogue (``ui/catalogue.py``), cannot
-read the ``#~|`` lines gettext writes for them. The catalogue test
+rewrite every entry's location; strings no longer used are dropped. The catalogue test
 (tests/dashboard/test_catalogue.py) runs this same command to find strings missing from the
 catalogue. Needs GNU gettext (``xgettext``).
 """
@@ -32,7 +30,8 @@ IGNORED_PATTERNS = [
 class Command(makemessages.Command):
     def handle(self, *args, **options):
         options["ignore_patterns"] = [*options.get("ignore_patterns", []), *IGNORED_PATTERNS]
-        options["no_obsolete"] = True
         if options.get("add_location") is None:
             options["add_location"] = "file"
+        # Strings the code no longer writes leave the catalogue instead of piling up as #~.
+        options["no_obsolete"] = True
         return super().handle(*args, **options)
