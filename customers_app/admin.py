@@ -96,7 +96,7 @@ class SyncRunAdmin(admin.ModelAdmin):
     """The customer sync run history; read-only, it is what happened."""
 
     list_display = (
-        "pk", "trigger", "requested_by", "started_at", "finished_at", "status",
+        "sync_number", "trigger", "requested_by", "started_at", "finished_at", "status",
         "customers_seen", "pages_done", "upstream_requests", "failures_found",
         "rows_written", "short_error",
     )  # fmt: skip
@@ -109,6 +109,10 @@ class SyncRunAdmin(admin.ModelAdmin):
         "rows_written", "error",
     )  # fmt: skip
     fields = readonly_fields
+
+    @admin.display(description=_("sync"), ordering="pk")
+    def sync_number(self, run: ScanRun) -> int:
+        return run.pk
 
     @admin.display(description=_("reason when failed"))
     def short_error(self, run: ScanRun) -> str:
@@ -123,7 +127,7 @@ class IndexedCustomerAdmin(admin.ModelAdmin):
     changelist search over the same fields.
     """
 
-    list_display = ("name", "email", "phone_display", "reference_number", "token_state")
+    list_display = ("name", "email", "phone_shown", "reference_number", "token_state")
     search_fields = ("name", "email", "phone_digits", "full_phone_digits", "reference_number",
                      "uuid", "card_last4")  # fmt: skip
 
@@ -131,6 +135,10 @@ class IndexedCustomerAdmin(admin.ModelAdmin):
         # The model has no permissions of its own: staff who may see customers may see it.
         user = request.user
         return user.is_active and user.is_staff and user.has_perm("customers_app.view_customers")
+
+    @admin.display(description=_("phone"))
+    def phone_shown(self, customer: IndexedCustomer) -> str:
+        return customer.phone_display
 
 
 @admin.register(DigestDelivery)

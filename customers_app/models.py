@@ -97,37 +97,45 @@ class ScanRun(models.Model):
     (Named for the failed bindings scan it grew out of; the admin calls it a sync.)
     """
 
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # Touched while the scan works; a running scan whose heartbeat is old died with its process.
-    heartbeat_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=16, choices=ScanStatus, default=ScanStatus.RUNNING)
-    trigger = models.CharField(max_length=16, default="command")
+    heartbeat_at = models.DateTimeField(_("last sign of life"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ScanStatus, default=ScanStatus.RUNNING
+    )
+    trigger = models.CharField(_("started by"), max_length=16, default="command")
     customers_seen = models.PositiveIntegerField(_("customers seen"), default=0)
     # Sum of X-Total-Entries of both source types; null while (or if) Wonder does not send it.
-    customers_expected = models.PositiveIntegerField(null=True, blank=True)
+    customers_expected = models.PositiveIntegerField(_("customers expected"), null=True, blank=True)
     failures_found = models.PositiveIntegerField(_("failures found"), default=0)
     upstream_requests = models.PositiveIntegerField(_("requests"), default=0)
     error = models.TextField(_("reason when failed"), blank=True)
     # Who asked for it (the Refresh button's user; empty for cron, schedule and automatic).
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Pages of customers read, and how many there are once X-Total-Entries is known.
-    pages_done = models.PositiveIntegerField(default=0)
-    pages_expected = models.PositiveIntegerField(null=True, blank=True)
+    pages_done = models.PositiveIntegerField(_("pages read"), default=0)
+    pages_expected = models.PositiveIntegerField(_("pages expected"), null=True, blank=True)
     # The walk is split into this many partition tasks (disjoint sets of pages).
-    partitions = models.PositiveIntegerField(default=1)
-    partitions_done = models.PositiveIntegerField(default=0)
+    partitions = models.PositiveIntegerField(_("partitions"), default=1)
+    partitions_done = models.PositiveIntegerField(_("partitions done"), default=0)
     # Rows inserted, changed or removed in the customer index and the failed bindings
     # report when the snapshot was made current.
-    rows_written = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(_("rows written"), default=0)
 
     class Meta:
         ordering = ["-started_at", "-pk"]
         # View only: the run history is shown to admins in /admin/, never edited there.
         default_permissions = ("view",)
         verbose_name = _("customer sync")
+        verbose_name_plural = _("customer syncs")
         constraints = [
             # The database, not a process-local lock, guarantees one sync at a time across
             # every worker and web process: a second insert of an active sync fails.
@@ -143,7 +151,7 @@ class ScanRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Sync {self.pk} ({self.status})"
+        return _("Sync %(id)s (%(status)s)") % {"id": self.pk, "status": self.get_status_display()}
 
     @property
     def is_queued(self) -> bool:
@@ -165,40 +173,46 @@ class IndexedCustomer(models.Model):
     """
 
     uuid = models.CharField("Wonder uuid", max_length=64, unique=True)
-    reference_number = models.CharField(max_length=200)
-    name = models.CharField(max_length=300, blank=True)
-    email = models.CharField(max_length=300, blank=True)
-    dial_code = models.CharField(max_length=16, blank=True)
-    phone = models.CharField(max_length=64, blank=True)
+    reference_number = models.CharField(_("reference number"), max_length=200)
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    email = models.CharField(_("email"), max_length=300, blank=True)
+    dial_code = models.CharField(_("dial code"), max_length=16, blank=True)
+    phone = models.CharField(_("phone"), max_length=64, blank=True)
     # The phone's digits alone ("6589 8353" -> "65898353") and with the dial code's in front
     # ("85265898353"): a customer reads their number either way, with any punctuation.
-    phone_digits = models.CharField(max_length=64, blank=True)
-    full_phone_digits = models.CharField(max_length=80, blank=True)
-    linked_source_type = models.CharField("Source type", max_length=16)
-    default_payment_method = models.CharField(max_length=64, blank=True)
+    phone_digits = models.CharField(_("phone digits"), max_length=64, blank=True)
+    full_phone_digits = models.CharField(
+        _("phone digits with dial code"), max_length=80, blank=True
+    )
+    linked_source_type = models.CharField(_("source type"), max_length=16)
+    default_payment_method = models.CharField(
+        _("default payment method"), max_length=64, blank=True
+    )
     # The default payment token; all blank when the customer has none.
-    token_type = models.CharField(max_length=64, blank=True)
-    token_state = models.CharField(max_length=64, blank=True)
-    token_is_default = models.BooleanField(null=True, blank=True)
-    error_code = models.CharField(max_length=64, blank=True)
-    error_message = models.CharField(max_length=500, blank=True)
-    card_brand = models.CharField(max_length=64, blank=True)
-    card_first6 = models.CharField(max_length=6, blank=True)
-    card_last4 = models.CharField(max_length=4, blank=True)
+    token_type = models.CharField(_("token type"), max_length=64, blank=True)
+    token_state = models.CharField(_("token state"), max_length=64, blank=True)
+    token_is_default = models.BooleanField(_("default token"), null=True, blank=True)
+    error_code = models.CharField(_("error code"), max_length=64, blank=True)
+    error_message = models.CharField(_("Wonder's message"), max_length=500, blank=True)
+    card_brand = models.CharField(_("card brand"), max_length=64, blank=True)
+    card_first6 = models.CharField(_("card first 6 digits"), max_length=6, blank=True)
+    card_last4 = models.CharField(_("card last 4 digits"), max_length=4, blank=True)
     # As Wonder sent them (strings; a card record does not promise numbers).
-    card_exp_month = models.CharField(max_length=8, blank=True)
-    card_exp_year = models.CharField(max_length=8, blank=True)
+    card_exp_month = models.CharField(_("card expiry month"), max_length=8, blank=True)
+    card_exp_year = models.CharField(_("card expiry year"), max_length=8, blank=True)
     # A digest of the fields above, so a sync rewrites only the rows whose content changed.
-    fingerprint = models.CharField(max_length=64)
-    first_seen_at = models.DateTimeField()
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    first_seen_at = models.DateTimeField(_("first seen"))
     # When the sync last wrote this row (first seen, or its content changed). A sync leaves
     # unchanged rows alone; every row here was seen by the last complete sync, whose time
     # is ``customers_app.sync.status.customer_index_as_of()``.
-    last_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField(_("last written"))
 
     class Meta:
         ordering = ["name", "pk"]
         default_permissions = ()
+        verbose_name = _("indexed customer")
+        verbose_name_plural = _("customer index")
         indexes = [
             models.Index(fields=["reference_number"], name="ic_reference"),
             models.Index(fields=["card_last4"], name="ic_card_last4"),
@@ -216,25 +230,35 @@ class IndexedCustomer(models.Model):
 class SyncPartition(models.Model):
     """One of a sync's partition tasks: a disjoint set of pages, walked by one worker."""
 
-    run = models.ForeignKey(ScanRun, on_delete=models.CASCADE, related_name="partition_set")
-    number = models.PositiveIntegerField()
-    status = models.CharField(max_length=16, choices=ScanStatus, default=ScanStatus.QUEUED)
+    run = models.ForeignKey(
+        ScanRun, verbose_name=_("sync"), on_delete=models.CASCADE, related_name="partition_set"
+    )
+    number = models.PositiveIntegerField(_("number"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=ScanStatus, default=ScanStatus.QUEUED
+    )
     # Touched while the partition works: a running partition whose heartbeat is old died
     # with its worker (django-tasks-db leaves such a task "running" for ever).
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    pages_done = models.PositiveIntegerField(default=0)
-    customers_seen = models.PositiveIntegerField(default=0)
-    worker = models.CharField(max_length=100, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    pages_done = models.PositiveIntegerField(_("pages read"), default=0)
+    customers_seen = models.PositiveIntegerField(_("customers seen"), default=0)
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["run", "number"]
         default_permissions = ()
+        verbose_name = _("sync partition")
+        verbose_name_plural = _("sync partitions")
         constraints = [
             models.UniqueConstraint(fields=["run", "number"], name="one_row_per_sync_partition")
         ]
 
     def __str__(self) -> str:
-        return f"Sync {self.run_id} partition {self.number} ({self.status})"
+        return _("Sync %(id)s partition %(number)s (%(status)s)") % {
+            "id": self.run_id,
+            "number": self.number,
+            "status": self.get_status_display(),
+        }
 
 
 class StagedCustomer(models.Model):
@@ -530,27 +554,39 @@ class DigestDelivery(models.Model):
     task run twice never mails twice.
     """
 
-    channel = models.CharField(max_length=16, choices=DigestChannel)
-    kind = models.CharField(max_length=16, choices=DigestKind)
+    channel = models.CharField(_("channel"), max_length=16, choices=DigestChannel)
+    kind = models.CharField(_("kind"), max_length=16, choices=DigestKind)
     # Null for the webhook; kept as text too (the address or the webhook's host).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
-    recipient = models.CharField(max_length=254)
-    first_run = models.ForeignKey(ScanRun, on_delete=models.PROTECT, related_name="+")
-    last_run = models.ForeignKey(ScanRun, on_delete=models.PROTECT, related_name="+")
-    status = models.CharField(max_length=16, choices=DeliveryStatus, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
+    recipient = models.CharField(_("recipient"), max_length=254)
+    first_run = models.ForeignKey(
+        ScanRun, verbose_name=_("first sync"), on_delete=models.PROTECT, related_name="+"
+    )
+    last_run = models.ForeignKey(
+        ScanRun, verbose_name=_("last sync"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=DeliveryStatus, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # How many bindings the digest counted when it was (last) built.
-    row_count = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    row_count = models.PositiveIntegerField(_("bindings"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("planned at"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        verbose_name = _("digest delivery")
+        verbose_name_plural = _("digest deliveries")
         default_permissions = ("view",)
         constraints = [
             models.UniqueConstraint(
@@ -566,4 +602,8 @@ class DigestDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.channel} digest to {self.recipient} ({self.status})"
+        return _("Digest by %(channel)s to %(recipient)s (%(status)s)") % {
+            "channel": self.get_channel_display(),
+            "recipient": self.recipient,
+            "status": self.get_status_display(),
+        }

@@ -15,7 +15,7 @@ from django.test import Client
 from django.utils import timezone, translation
 from django.views.defaults import server_error
 
-from customers_app.models import DigestDelivery, FailedBinding, ScanRun
+from customers_app.models import DigestDelivery, FailedBinding, IndexedCustomer, ScanRun
 from customers_app.search.terms import FIELD_NAMES
 from tests.accounts.conftest import PASSWORD, make_user, totp_secret_set
 from tests.english_left import english_left
@@ -193,22 +193,66 @@ def test_the_dashboards_admin_screens(db):
     totp_secret_set(admin)  # an admin opens nothing before their second factor
     client = Client(**CHINESE)
     client.force_login(admin)
-    # The usernames and action names in the audit list are data; the other apps' names in
-    # the admin's menu are theirs (django-axes and django-tasks have no Traditional Chinese).
-    data = ["boss", "login", "Axes", "Access attempts", "Access failures", "Access logs",
-            "Tasks Database Backend", "Task Results"]  # fmt: skip
-    for url in (
+    _assert_admin_chinese(
+        client,
         "/admin/",
         "/admin/accounts/auditevent/",
         "/admin/customers_app/errorcodenote/add/",
         "/admin/customers_app/bindingexport/",
-    ):
+    )
+
+
+# The other apps' names in the admin's menu are theirs: django-axes and django-tasks have no
+# Traditional Chinese, allauth's has "Authenticators" and "社群應用程式 Token" untranslated.
+_OTHER_APPS = ["Axes", "Access attempts", "Access failures", "Access logs",
+               "Tasks Database Backend", "Task Results", "Authenticators", "Token"]  # fmt: skip
+
+
+def _assert_admin_chinese(client, *urls, data_values=()):
+    # The usernames and action names in the audit list are data.
+    data = ["boss", "login", *_OTHER_APPS, *data_values]
+    for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         html = response.content.decode()
         assert '<html lang="zh-hant"' in html
         left = english_left(html, data_values=data)
         assert left == [], f"English left on {url}:\n" + "\n".join(left)
+
+
+def test_the_sync_customer_index_and_digest_admin_screens(scanned):
+    admin = get_user_model().objects.create_superuser("boss", is_staff=True)
+    totp_secret_set(admin)
+    client = Client(**CHINESE)
+    client.force_login(admin)
+    run = ScanRun.objects.get()
+    delivery = DigestDelivery.objects.create(
+        channel="email", kind="sync", user=admin, recipient="boss@example.com", first_run=run,
+        last_run=run, status="failed", attempts=5, last_error="SMTPConnectError: refused",
+    )  # fmt: skip
+    # How a sync was started and which worker walked it are recorded codes, like actions.
+    codes = [run.trigger, *run.partition_set.values_list("worker", flat=True)]
+    _assert_admin_chinese(
+        client,
+        "/admin/customers_app/scanrun/",
+        f"/admin/customers_app/scanrun/{run.pk}/change/",
+        "/admin/customers_app/digestdelivery/",
+        f"/admin/customers_app/digestdelivery/{delivery.pk}/change/",
+        data_values=[*codes, "boss@example.com", "SMTPConnectError: refused"],
+    )
+    # The customer index holds Wonder's values: every one of them is data here.
+    customers = IndexedCustomer.objects.values_list(
+        "name", "email", "reference_number", "token_state", "uuid", "linked_source_type",
+        "default_payment_method", "token_type", "error_code", "error_message", "card_brand",
+    )  # fmt: skip
+    values = [value for customer in customers for value in customer if value]
+    first = IndexedCustomer.objects.first()
+    _assert_admin_chinese(
+        client,
+        "/admin/customers_app/indexedcustomer/",
+        f"/admin/customers_app/indexedcustomer/{first.pk}/change/",
+        data_values=[*values, first.fingerprint, str(first)],
+    )
 
 
 # --- Search, sync, digests and trend, two-factor sign-in -------------------------------------
