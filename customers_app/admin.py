@@ -110,6 +110,9 @@ class SyncRunAdmin(admin.ModelAdmin):
     )  # fmt: skip
     fields = readonly_fields
 
+    def has_add_permission(self, request) -> bool:
+        return False  # a sync is started by its button, the command or the schedule
+
     @admin.display(description=_("sync"), ordering="pk")
     def sync_number(self, run: ScanRun) -> int:
         return run.pk

@@ -8,6 +8,9 @@ that stay as they are (Wonder, uuid, Visa...). A string someone forgets to mark 
 
 from __future__ import annotations
 
+import re
+
+import pyotp
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -354,6 +357,10 @@ def test_two_factor_pages(db, settings):
     wrong = client.post("/accounts/2fa/totp/activate/", {"code": "000000"})
     _assert_chinese(wrong, data_values=apps)
     _assert_chinese(client.get("/accounts/2fa/webauthn/add/"))
+    secret = re.search(r'<code id="totp-secret"[^>]*>([A-Z2-7]+)</code>', html).group(1)
+    activated = client.post("/accounts/2fa/totp/activate/", {"code": pyotp.TOTP(secret).now()})
+    html = _assert_chinese(client.get(activated["Location"]))  # the recovery codes
+    assert "10 個復原碼中有 10 個未使用" in html and "繼續前往儀表板" in html
 
     totp_secret_set(make_user("lam", "Finance", second_factor=False))
     client = Client(**CHINESE)
