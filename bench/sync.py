@@ -97,8 +97,8 @@ print(json.dumps({
 """
 
 _PARTITION_LINE = re.compile(
-    r"sync (\d+) partition \d+ walked: (\d+) requests, (\d+) rows staged in ([\d.]+) s; process cpu "
-    r"([\d.]+) s, building rows ([\d.]+) s, writing ([\d.]+) s cpu / ([\d.]+) s wall"
+    r"sync (\d+) partition \d+ walked: (\d+) requests, (\d+) rows staged in ([\d.]+) s; "
+    r"process cpu ([\d.]+) s, building rows ([\d.]+) s, writing ([\d.]+) s cpu / ([\d.]+) s wall"
 )
 _COMPLETED_LINE = re.compile(r"sync (\d+) completed: .* saved in ([\d.]+) s \(cpu ([\d.]+) s\)")
 
