@@ -95,9 +95,25 @@ def sync_expire_stale(*, now: datetime | None = None) -> int:
                 "The sync stopped reporting progress: a worker running it probably died or "
                 "was restarted.",
             )
+            _dead_tasks_failed(run_id=run_id, now=now)
         except OperationalError:  # the database is busy (SQLite): the next look will do it
             logger.info("could not fail stale sync %s now; the database is busy", run_id)
     return failed
+
+
+def _dead_tasks_failed(*, run_id: int, now: datetime) -> None:
+    """Mark the run's partition tasks that django-tasks-db still calls running as failed:
+    their worker died, and nothing else would ever end them."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from customers_app.sync.tasks import sync_partition_task
+
+    DBTaskResult.objects.filter(
+        task_path=sync_partition_task.module_path,
+        status=TaskResultStatus.RUNNING,
+        args_kwargs__kwargs__run_id=run_id,
+    ).update(status=TaskResultStatus.FAILED, finished_at=now)
 
 
 def sync_claim(
