@@ -148,8 +148,6 @@ def sync_claim(
             if active is not None:
                 return active, False
             continue  # the active sync ended between our insert and our look-up
-        # Staging rows of syncs that failed or died are of no use to anyone now.
-        StagedCustomer.objects.exclude(run_id=run.pk).delete()
         return run, True
     raise RuntimeError("Could not start or join a customer sync.")
 
@@ -166,6 +164,7 @@ def sync_run(
     run, created = sync_claim(trigger=trigger, enqueue=False, partitions=partitions)
     if not created:
         return run
+    _abandoned_staging_delete(run_id=run.pk)
     for number in range(run.partitions):
         sync_partition_execute(
             run_id=run.pk, partition=number, worker="foreground", concurrency=concurrency
@@ -260,10 +259,19 @@ def _partition_start(*, run_id: int, partition: int, worker: str) -> ScanRun | N
         ).update(status=ScanStatus.RUNNING, heartbeat_at=now, worker=worker[:100])
         if not claimed:
             return None
-        if run.status == ScanStatus.QUEUED:
+        starting = run.status == ScanStatus.QUEUED
+        if starting:
             ScanRun.objects.filter(pk=run_id).update(status=ScanStatus.RUNNING, heartbeat_at=now)
         run.status = ScanStatus.RUNNING
+    if starting:
+        _abandoned_staging_delete(run_id=run_id)
     return run
+
+
+def _abandoned_staging_delete(*, run_id: int) -> None:
+    """Drop the staging rows of syncs that failed or died: of no use to anyone now. Done
+    by the sync starting (on a worker), never by the web request that failed a dead one."""
+    StagedCustomer.objects.exclude(run_id=run_id).delete()
 
 
 def sync_partition_execute(
@@ -392,6 +400,6 @@ def _fail(run_id: int, reason: str) -> int:
             status=ScanStatus.FAILED
         )
     if failed:
+        # Its staging rows stay until the next sync starts (this may be a web request).
         logger.warning("sync %s failed: %s", run_id, reason)
-        StagedCustomer.objects.filter(run_id=run_id).delete()
     return failed
