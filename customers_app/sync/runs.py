@@ -43,6 +43,7 @@ from customers_app.sync.staging import (
     staged_row_from_customer,
     staged_rows_write,
 )
+from customers_app.sync.status import customer_index_as_of_forget
 from customers_app.sync.walk import partition_walk
 from wonder import CustomerPage, WonderCircuitOpen, WonderError
 from wonder.client import MAX_PAGE_SIZE
@@ -356,6 +357,7 @@ def _complete(run_id: int) -> None:
         _fail(run_id, f"The sync could not be saved ({type(error).__name__}).")
         return
     run.refresh_from_db()
+    customer_index_as_of_forget()
     try:
         sync_schedule_next()
     except Exception:  # noqa: BLE001 - the sync is saved; a missed schedule must not undo that

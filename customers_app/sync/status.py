@@ -4,15 +4,34 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.cache import cache
+
 from customers_app.models import ScanRun, ScanStatus
 
-__all__ = ["customer_index_as_of"]
+__all__ = ["customer_index_as_of", "customer_index_as_of_forget"]
+
+_CACHE_KEY = "customer-index-as-of"
+# The customer list shows it on every page view: a minute in the cache saves that page a
+# query; a completed sync forgets it at once (in the shared cache; a process-local cache
+# catches up within the minute).
+_CACHE_SECONDS = 60
+_NEVER = "never"
 
 
 def customer_index_as_of() -> datetime | None:
     """When the last complete sync made the customer index current; None before the first."""
-    return (
+    cached = cache.get(_CACHE_KEY)
+    if cached is not None:
+        return None if cached == _NEVER else cached
+    as_of = (
         ScanRun.objects.filter(status=ScanStatus.COMPLETED)
         .values_list("finished_at", flat=True)
         .first()
     )
+    cache.set(_CACHE_KEY, as_of or _NEVER, _CACHE_SECONDS)
+    return as_of
+
+
+def customer_index_as_of_forget() -> None:
+    """Called when a sync completes, so the next page view reads the new time."""
+    cache.delete(_CACHE_KEY)
