@@ -116,6 +116,8 @@ def test_a_sync_that_fails_midway_leaves_index_and_report_as_they_were(live_sand
     index_before = list(IndexedCustomer.objects.order_by("pk").values())
     report_before = list(FailedBinding.objects.order_by("pk").values())
     settings.SYNC_PAGE_SIZE = 50
+    # Half the requests fail; the circuit must stay closed for the sync after this one.
+    settings.WONDER_BREAKER_FAILURES = 1000
     live_sandbox.set_faults(error_rate=0.5)
 
     failed = sync_run(partitions=2, concurrency=2)
