@@ -114,6 +114,15 @@ class SyncRunAdmin(admin.ModelAdmin):
     def short_error(self, run: ScanRun) -> str:
         return run.error[:120]
 
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(IndexedCustomer)
 class IndexedCustomerAdmin(admin.ModelAdmin):
@@ -131,6 +140,15 @@ class IndexedCustomerAdmin(admin.ModelAdmin):
         # The model has no permissions of its own: staff who may see customers may see it.
         user = request.user
         return user.is_active and user.is_staff and user.has_perm("customers_app.view_customers")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(DigestDelivery)

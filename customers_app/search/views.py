@@ -84,7 +84,7 @@ def customer_search_view(request, *, fragment: bool) -> HttpResponse:
                 label=_("Page"),
                 given=params["page"],
                 replacement=_("page %(number)d") % {"number": results.page},
-                problem=_("is past the last match"),
+                past_the_end=True,
             )
         )
     shown, column_form = column_chooser(

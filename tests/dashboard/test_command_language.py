@@ -29,7 +29,7 @@ def test_a_command_error_in_the_shells_language(monkeypatch):
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     with pytest.raises(CommandError, match="--concurrency 最少要是 1。"):
-        call_command("scan_bindings", "--concurrency", "0")
+        call_command("sync_customers", "--concurrency", "0")
     monkeypatch.setenv("LANG", "C.UTF-8")
     with pytest.raises(CommandError, match="--concurrency must be at least 1."):
-        call_command("scan_bindings", "--concurrency", "0")
+        call_command("sync_customers", "--concurrency", "0")

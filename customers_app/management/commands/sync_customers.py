@@ -7,15 +7,17 @@ one-line summary); ``--enqueue`` queues it for the ``db_worker`` processes and r
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from customers_app.models import ScanRun, ScanStatus
 from customers_app.sync.runs import sync_enqueue, sync_expire_stale, sync_run
+from ui.command_language import TranslatedCommand
 
 __all__ = ["Command"]
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = "Sync every Wonder customer into the customer index and the failed bindings report."
 
     def add_arguments(self, parser) -> None:
@@ -52,32 +54,50 @@ class Command(BaseCommand):
         **options,
     ) -> None:
         if concurrency is not None and concurrency < 1:
-            raise CommandError("--concurrency must be at least 1.")
+            raise CommandError(_("--concurrency must be at least 1."))
         if partitions is not None and partitions < 1:
-            raise CommandError("--partitions must be at least 1.")
+            raise CommandError(_("--partitions must be at least 1."))
         if wait and not enqueue:
-            raise CommandError("--wait goes with --enqueue (without it the sync runs here).")
+            raise CommandError(_("--wait goes with --enqueue (without it the sync runs here)."))
         if enqueue:
             run, created = sync_enqueue(trigger="command")
             if not wait:
-                verb = "queued for the workers" if created else "is already active; joined it"
-                self.stdout.write(f"Sync {run.pk} {verb}.")
+                message = (
+                    _("Sync %(id)s queued for the workers.")
+                    if created
+                    else _("Sync %(id)s is already active; joined it.")
+                )
+                self.stdout.write(message % {"id": run.pk})
                 return
             run = self._wait_for(run)
         else:
             run = sync_run(trigger="command", concurrency=concurrency, partitions=partitions)
             if run.status in (ScanStatus.QUEUED, ScanStatus.RUNNING):
                 self.stdout.write(
-                    f"Sync {run.pk} is already {run.status} (since "
-                    f"{run.started_at:%Y-%m-%d %H:%M}); not starting another."
+                    _("Sync %(id)s is already %(status)s (since %(since)s); not starting another.")
+                    % {
+                        "id": run.pk,
+                        "status": run.get_status_display(),
+                        "since": f"{run.started_at:%Y-%m-%d %H:%M}",
+                    }
                 )
                 return
         if run.status == ScanStatus.FAILED:
-            raise CommandError(f"Sync {run.pk} failed: {run.error}")
+            raise CommandError(
+                _("Sync %(id)s failed: %(reason)s") % {"id": run.pk, "reason": run.error}
+            )
         self.stdout.write(
-            f"Sync {run.pk} completed: {run.customers_seen} customers, "
-            f"{run.failures_found} failing or pending bindings, {run.pages_done} pages, "
-            f"{run.rows_written} rows written."
+            _(
+                "Sync %(id)s completed: %(customers)s customers, %(failing)s failing or pending "
+                "bindings, %(pages)s pages, %(rows)s rows written."
+            )
+            % {
+                "id": run.pk,
+                "customers": run.customers_seen,
+                "failing": run.failures_found,
+                "pages": run.pages_done,
+                "rows": run.rows_written,
+            }
         )
 
     def _wait_for(self, run: ScanRun) -> ScanRun:

@@ -185,7 +185,7 @@ def test_results_page_and_count_like_the_report(agent_browser, customer_index):
     # Every pager link keeps the search.
     assert 'href="?q=source%3AUser&amp;page_size=25&amp;page=3"' in second.content.decode()
     past = search(agent_browser, "source:User", page_size=100, page=999)
-    assert "Page '999' is past the last match; showing page" in page_text(past)
+    assert "Page '999' is past the last page; showing page" in page_text(past)
     assert shown_uuids(past)
 
 
