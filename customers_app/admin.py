@@ -110,9 +110,6 @@ class SyncRunAdmin(admin.ModelAdmin):
     )  # fmt: skip
     fields = readonly_fields
 
-    def has_add_permission(self, request) -> bool:
-        return False  # a sync is started by its button, the command or the schedule
-
     @admin.display(description=_("sync"), ordering="pk")
     def sync_number(self, run: ScanRun) -> int:
         return run.pk
@@ -120,6 +117,15 @@ class SyncRunAdmin(admin.ModelAdmin):
     @admin.display(description=_("reason when failed"))
     def short_error(self, run: ScanRun) -> str:
         return run.error[:120]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(IndexedCustomer)
@@ -142,6 +148,15 @@ class IndexedCustomerAdmin(admin.ModelAdmin):
     @admin.display(description=_("phone"))
     def phone_shown(self, customer: IndexedCustomer) -> str:
         return customer.phone_display
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(DigestDelivery)

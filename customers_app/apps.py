@@ -14,7 +14,6 @@ class CustomersAppConfig(AppConfig):
         from customers_app import signals  # noqa: F401  (connects receivers)
         from customers_app.digests import receivers  # noqa: F401  (digests and trend)
         from customers_app.search import signals as search_signals  # noqa: F401
-        from customers_app.sync import status  # noqa: F401  (forgets "as of" after a sync)
         from wonder.factory import wonder_client
 
         if not settings.WONDER_SANDBOX_MODE:

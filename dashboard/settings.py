@@ -43,6 +43,12 @@ def env_number(name: str, default: float, cast=float):
         raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}.") from None
 
 
+def env_list(name: str, default: str) -> list[str]:
+    """A comma-separated environment variable as a list; set but empty means none."""
+    raw = os.environ.get(name)
+    return [item.strip() for item in (default if raw is None else raw).split(",") if item.strip()]
+
+
 DEBUG = env_bool("DEBUG", False)
 
 # Public on purpose: it only ever works with DEBUG on (refused below otherwise).
@@ -218,7 +224,7 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
-    # Single sign-on and passkey sign-ins come through allauth's backend.
+    # Single sign-on sign-ins come through allauth's backend.
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AXES_FAILURE_LIMIT = int(env_number("AXES_FAILURE_LIMIT", 5, int))
@@ -270,16 +276,10 @@ MFA_TOTP_ISSUER = "Wonder customer dashboard"
 # Accept the code of the 30 s window before or after too: phone clocks drift, and a code
 # typed at the end of its window arrives in the next one.
 MFA_TOTP_TOLERANCE = 1
-# Passkeys are a second factor here, not a way round the password.
+# Passkeys are a second factor here, not a way round the password. They need https, or
+# http://localhost (not 127.0.0.1) in development and tests.
 MFA_PASSKEY_LOGIN_ENABLED = False
-# Passkeys need https, or http://localhost (not 127.0.0.1) in development and tests.
 MFA_ROLE_NAMES = ("support", "finance", "admin")
-
-
-def env_list(name: str, default: str) -> list[str]:
-    """A comma-separated environment variable as a list; set but empty means none."""
-    raw = os.environ.get(name)
-    return [item.strip() for item in (default if raw is None else raw).split(",") if item.strip()]
 
 
 # Roles whose users must have a second factor (authenticator app or passkey) to open any

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
+from cryptography.fernet import Fernet, MultiFernet
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .policy import SECOND_FACTOR_TYPES, mfa_required_for
@@ -49,8 +54,35 @@ class DashboardSocialAccountAdapter(DefaultSocialAccountAdapter):
             raise PermissionDenied
 
 
+def _secrets_cipher() -> MultiFernet:
+    """Fernet keys derived from SECRET_KEY (then each of SECRET_KEY_FALLBACKS, so secrets
+    stored before a key rotation still open)."""
+    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return MultiFernet(
+        [
+            Fernet(
+                base64.urlsafe_b64encode(
+                    salted_hmac(
+                        "accounts.signin.second-factor-secrets", "", secret=key, algorithm="sha256"
+                    ).digest()
+                )
+            )
+            for key in keys
+        ]
+    )
+
+
 class DashboardMFAAdapter(DefaultMFAAdapter):
-    """TOTP labelled with the username; a user who must have a factor keeps their last one."""
+    """TOTP labelled with the username; secrets encrypted at rest; a user who must have a
+    factor keeps their last one."""
+
+    def encrypt(self, text: str) -> str:
+        """Authenticator-app secrets and the recovery codes' seed are stored encrypted: a
+        copy of the database alone does not yield anyone's codes."""
+        return _secrets_cipher().encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return _secrets_cipher().decrypt(encrypted_text.encode()).decode()
 
     def get_totp_label(self, user) -> str:
         return user.get_username()

@@ -77,7 +77,21 @@ class LockoutAwareReauthenticateForm(ReauthenticateForm):
 
 
 class PasskeyAuthenticateForm(AuthenticateWebAuthnForm):
-    """allauth's passkey step, knowing whether the user has a passkey to offer at all."""
+    """allauth's passkey step: refused while locked out, a failed passkey audited and
+    counted like a wrong code, and knowing whether the user has a passkey to offer at all."""
+
+    def clean_credential(self) -> Authenticator:
+        _refuse_when_locked_out(self.user)
+        try:
+            return super().clean_credential()
+        except forms.ValidationError:
+            # allauth sends no signal for a refused passkey (only for codes).
+            from .receivers import second_factor_failure_record
+
+            second_factor_failure_record(
+                request=context.request, user=self.user, factor=Authenticator.Type.WEBAUTHN
+            )
+            raise
 
     @cached_property
     def has_passkeys(self) -> bool:

@@ -21,7 +21,7 @@ from .policy import (
     user_role_set,
 )
 
-__all__ = ["provider_groups"]
+__all__ = ["provider_groups", "second_factor_failure_record"]
 
 
 def _factor_recorded(action: str, request, user, authenticator, outcome: str = "success"):
@@ -60,12 +60,24 @@ def _recovery_code_used(sender, request, user, authenticator, **kwargs) -> None:
 
 @receiver(mfa_signals.authentication_failed, dispatch_uid="accounts_mfa_failed")
 def _code_failed(sender, request, user, authenticator, **kwargs) -> None:
-    _factor_recorded("mfa_failed", request, user, authenticator, outcome="failure")
-    # Counted by django-axes like a wrong password for this username and address: five of
-    # either, mixed, lock both. Called on the handler, not through Django's
-    # user_login_failed signal, so the audit log does not also say "login failed".
+    second_factor_failure_record(request=request, user=user, factor=authenticator.type)
+
+
+def second_factor_failure_record(*, request, user, factor: str) -> None:
+    """Audit a refused code or passkey, and count it with django-axes like a wrong password
+    for this username and address: five of either, mixed, lock both. The handler is called
+    directly, not through Django's user_login_failed signal, so the audit log does not also
+    say "login failed"."""
+    audit_event_record(
+        request=request,
+        action="mfa_failed",
+        target=user.get_username(),
+        outcome="failure",
+        username=user.get_username(),
+        detail={"factor": factor},
+    )
     AxesProxyHandler.user_login_failed(
-        sender, credentials={"username": user.get_username()}, request=request
+        Authenticator, credentials={"username": user.get_username()}, request=request
     )
 
 

@@ -83,8 +83,8 @@ def customer_search_view(request, *, fragment: bool) -> HttpResponse:
             correction_note(
                 label=_("Page"),
                 given=params["page"],
-                replacement=_("page %(number)s") % {"number": results.page},
-                past_the_end=results.page < params["page"],
+                replacement=_("page %(number)d") % {"number": results.page},
+                past_the_end=True,
             )
         )
     shown, column_form = column_chooser(

@@ -43,6 +43,7 @@ from customers_app.sync.staging import (
     staged_row_from_customer,
     staged_rows_write,
 )
+from customers_app.sync.status import customer_index_as_of_forget
 from customers_app.sync.walk import partition_walk
 from wonder import CustomerPage, WonderCircuitOpen, WonderError
 from wonder.client import MAX_PAGE_SIZE
@@ -95,9 +96,25 @@ def sync_expire_stale(*, now: datetime | None = None) -> int:
                 "The sync stopped reporting progress: a worker running it probably died or "
                 "was restarted.",
             )
+            _dead_tasks_failed(run_id=run_id, now=now)
         except OperationalError:  # the database is busy (SQLite): the next look will do it
             logger.info("could not fail stale sync %s now; the database is busy", run_id)
     return failed
+
+
+def _dead_tasks_failed(*, run_id: int, now: datetime) -> None:
+    """Mark the run's partition tasks that django-tasks-db still calls running as failed:
+    their worker died, and nothing else would ever end them."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from customers_app.sync.tasks import sync_partition_task
+
+    DBTaskResult.objects.filter(
+        task_path=sync_partition_task.module_path,
+        status=TaskResultStatus.RUNNING,
+        args_kwargs__kwargs__run_id=run_id,
+    ).update(status=TaskResultStatus.FAILED, finished_at=now)
 
 
 def sync_claim(
@@ -132,8 +149,6 @@ def sync_claim(
             if active is not None:
                 return active, False
             continue  # the active sync ended between our insert and our look-up
-        # Staging rows of syncs that failed or died are of no use to anyone now.
-        StagedCustomer.objects.exclude(run_id=run.pk).delete()
         return run, True
     raise RuntimeError("Could not start or join a customer sync.")
 
@@ -150,6 +165,7 @@ def sync_run(
     run, created = sync_claim(trigger=trigger, enqueue=False, partitions=partitions)
     if not created:
         return run
+    _abandoned_staging_delete(run_id=run.pk)
     for number in range(run.partitions):
         sync_partition_execute(
             run_id=run.pk, partition=number, worker="foreground", concurrency=concurrency
@@ -244,10 +260,19 @@ def _partition_start(*, run_id: int, partition: int, worker: str) -> ScanRun | N
         ).update(status=ScanStatus.RUNNING, heartbeat_at=now, worker=worker[:100])
         if not claimed:
             return None
-        if run.status == ScanStatus.QUEUED:
+        starting = run.status == ScanStatus.QUEUED
+        if starting:
             ScanRun.objects.filter(pk=run_id).update(status=ScanStatus.RUNNING, heartbeat_at=now)
         run.status = ScanStatus.RUNNING
+    if starting:
+        _abandoned_staging_delete(run_id=run_id)
     return run
+
+
+def _abandoned_staging_delete(*, run_id: int) -> None:
+    """Drop the staging rows of syncs that failed or died: of no use to anyone now. Done
+    by the sync starting (on a worker), never by the web request that failed a dead one."""
+    StagedCustomer.objects.exclude(run_id=run_id).delete()
 
 
 def sync_partition_execute(
@@ -332,6 +357,7 @@ def _complete(run_id: int) -> None:
         _fail(run_id, f"The sync could not be saved ({type(error).__name__}).")
         return
     run.refresh_from_db()
+    customer_index_as_of_forget()
     try:
         sync_schedule_next()
     except Exception:  # noqa: BLE001 - the sync is saved; a missed schedule must not undo that
@@ -376,6 +402,6 @@ def _fail(run_id: int, reason: str) -> int:
             status=ScanStatus.FAILED
         )
     if failed:
+        # Its staging rows stay until the next sync starts (this may be a web request).
         logger.warning("sync %s failed: %s", run_id, reason)
-        StagedCustomer.objects.filter(run_id=run_id).delete()
     return failed

@@ -5,19 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.cache import cache
-from django.dispatch import receiver
 
 from customers_app.models import ScanRun, ScanStatus
-from customers_app.signals import sync_completed
 from wonder.shared_cache import cache_attempt
 
-__all__ = ["customer_index_as_of"]
+__all__ = ["customer_index_as_of", "customer_index_as_of_forget"]
 
-_AS_OF_CACHE_KEY = "customer-index:as-of"
-# Every customer list page shows this: read from the cache, not the database, on a warm
-# page. A completed sync replaces it at once (below); the timeout only bounds how long a
-# per-process cache (no Redis) may lag another process's sync.
-_AS_OF_CACHE_SECONDS = 30
+_CACHE_KEY = "customer-index-as-of"
+# The customer list shows it on every page view: a minute in the cache saves that page a
+# query; a completed sync forgets it at once (in the shared cache; a process-local cache
+# catches up within the minute).
+_CACHE_SECONDS = 60
 # "No complete sync yet" is worth caching too; None would read as a miss.
 _NEVER = "never"
 
@@ -25,7 +23,7 @@ _NEVER = "never"
 def customer_index_as_of() -> datetime | None:
     """When the last complete sync made the customer index current; None before the first."""
     cached = cache_attempt(
-        lambda: cache.get(_AS_OF_CACHE_KEY), fallback=None, doing=f"reading {_AS_OF_CACHE_KEY}"
+        lambda: cache.get(_CACHE_KEY), fallback=None, doing=f"reading {_CACHE_KEY}"
     )
     if cached is not None:
         return None if cached == _NEVER else cached
@@ -35,17 +33,13 @@ def customer_index_as_of() -> datetime | None:
         .first()
     )
     cache_attempt(
-        lambda: cache.set(_AS_OF_CACHE_KEY, as_of or _NEVER, _AS_OF_CACHE_SECONDS),
+        lambda: cache.set(_CACHE_KEY, as_of or _NEVER, _CACHE_SECONDS),
         fallback=None,
-        doing=f"writing {_AS_OF_CACHE_KEY}",
+        doing=f"writing {_CACHE_KEY}",
     )
     return as_of
 
 
-@receiver(sync_completed, dispatch_uid="customer_index_as_of_forget")
-def _forget_as_of(sender, run, **kwargs) -> None:
-    cache_attempt(
-        lambda: cache.delete(_AS_OF_CACHE_KEY),
-        fallback=None,
-        doing=f"forgetting {_AS_OF_CACHE_KEY}",
-    )
+def customer_index_as_of_forget() -> None:
+    """Called when a sync completes, so the next page view reads the new time."""
+    cache_attempt(lambda: cache.delete(_CACHE_KEY), fallback=None, doing=f"forgetting {_CACHE_KEY}")

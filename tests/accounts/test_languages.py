@@ -92,8 +92,7 @@ def test_the_choice_is_kept_for_the_user_and_applied_at_the_next_login_elsewhere
 
 def test_a_user_who_never_chose_keeps_the_browser_language(role_users):
     client = Client(HTTP_ACCEPT_LANGUAGE="zh-HK")
-    # Support: signed in by the password alone (finance would be asked for a code first).
-    _login(client, "support1")
+    _login(client, "support1")  # no second factor to give: the password alone signs in
     assert _language_of(client.get("/customers/find/?q=x")) == "zh-hant"
     assert not UserLanguage.objects.exists()
 

@@ -261,3 +261,29 @@ def test_the_demo_admin_is_told_what_comes_after_the_password(settings):
     out = StringIO()
     call_command("ensure_demo_admin", stdout=out)
     assert "not required for admins" in out.getvalue()
+
+
+def test_authenticator_secrets_are_stored_encrypted(client):
+    user = make_user("mei", "Finance", second_factor=False)
+    secret = totp_secret_set(user)
+    RecoveryCodes.activate(user)
+    stored = {auth.type: auth.data for auth in Authenticator.objects.filter(user=user)}
+    assert secret not in str(stored["totp"])
+    assert "seed" in stored["recovery_codes"]
+    # ...and still open: the code of the stored secret signs in.
+    assert _password_step(client, "mei")["Location"] == CODE_PAGE
+    assert _code_step(client, pyotp.TOTP(secret).now()).status_code == 302
+
+
+def test_a_refused_passkey_is_audited_and_counts_toward_the_lockout(client):
+    make_user("mei", "Finance")
+    ip = "10.0.7.20"
+    assert _password_step(client, "mei", ip=ip)["Location"] == CODE_PAGE
+    forged = '{"id": "AAAA", "rawId": "AAAA", "type": "public-key", "response": {}}'
+    statuses = [
+        client.post(CODE_PAGE, {"credential": forged}, REMOTE_ADDR=ip).status_code for _ in range(5)
+    ]
+    assert statuses == [200, 200, 200, 200, 429]
+    failed = AuditEvent.objects.filter(action="mfa_failed", target="mei")
+    assert {event.detail["factor"] for event in failed} == {"webauthn"}
+    assert SESSION_KEY not in client.session

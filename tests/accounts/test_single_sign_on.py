@@ -115,3 +115,22 @@ def test_a_provider_identity_is_never_joined_to_a_local_account_of_the_same_name
     assert signed_in.pk != local.pk
     assert list(signed_in.groups.values_list("name", flat=True)) == ["Support"]
     assert list(local.groups.values_list("name", flat=True)) == ["Admin"]
+
+
+def test_a_signed_in_local_user_cannot_link_a_provider_identity(client, sso):
+    local = make_user("lam", "Support")
+    sso.people_set({"boss": {"groups": ["dash-admins"]}})
+    client.force_login(local)
+
+    start = client.post("/accounts/oidc/sso/login/", {"process": "connect"})
+    assert start.status_code == 302
+    callback = provider_sign_in(
+        start["Location"], login="boss", stop_at="http://testserver/accounts/oidc/sso/login/"
+    )
+    refused = client.get(callback.removeprefix("http://testserver"))
+
+    # allauth shows its "login failure" page for the refusal (accounts/signin/adapters.py).
+    assert refused.status_code == 401
+    assert "Third-Party Login Failure" in refused.content.decode()
+    assert not local.socialaccount_set.exists()
+    assert list(local.groups.values_list("name", flat=True)) == ["Support"]

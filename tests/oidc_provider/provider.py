@@ -54,9 +54,11 @@ def _node_modules_installed() -> None:
     npm = shutil.which("npm")
     if npm is None or shutil.which("node") is None:
         pytest.skip("Node.js is not installed, so the test OpenID Connect provider cannot run.")
-    subprocess.run(  # noqa: S603
-        [npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, capture_output=True
+    installed = subprocess.run(  # noqa: S603
+        [npm, "ci", "--no-audit", "--no-fund"], cwd=HERE, capture_output=True, text=True
     )
+    if installed.returncode != 0:
+        pytest.fail(f"`npm ci` in {HERE} failed:\n{installed.stdout}\n{installed.stderr}")
 
 
 @contextmanager

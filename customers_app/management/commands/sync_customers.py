@@ -62,42 +62,39 @@ class Command(TranslatedCommand):
         if enqueue:
             run, created = sync_enqueue(trigger="command")
             if not wait:
-                said = (
-                    _("Sync %(sync)s queued for the workers.")
+                message = (
+                    _("Sync %(id)s queued for the workers.")
                     if created
-                    else _("Sync %(sync)s is already active; joined it.")
+                    else _("Sync %(id)s is already active; joined it.")
                 )
-                self.stdout.write(said % {"sync": run.pk})
+                self.stdout.write(message % {"id": run.pk})
                 return
             run = self._wait_for(run)
         else:
             run = sync_run(trigger="command", concurrency=concurrency, partitions=partitions)
             if run.status in (ScanStatus.QUEUED, ScanStatus.RUNNING):
                 self.stdout.write(
-                    _(
-                        "Sync %(sync)s is already active (%(status)s since %(started)s); "
-                        "not starting another."
-                    )
+                    _("Sync %(id)s is already %(status)s (since %(since)s); not starting another.")
                     % {
-                        "sync": run.pk,
+                        "id": run.pk,
                         "status": run.get_status_display(),
-                        "started": f"{run.started_at:%Y-%m-%d %H:%M}",
+                        "since": f"{run.started_at:%Y-%m-%d %H:%M}",
                     }
                 )
                 return
         if run.status == ScanStatus.FAILED:
             raise CommandError(
-                _("Sync %(sync)s failed: %(error)s") % {"sync": run.pk, "error": run.error}
+                _("Sync %(id)s failed: %(reason)s") % {"id": run.pk, "reason": run.error}
             )
         self.stdout.write(
             _(
-                "Sync %(sync)s completed: %(customers)s customers, %(failures)s failing or "
-                "pending bindings, %(pages)s pages, %(rows)s rows written."
+                "Sync %(id)s completed: %(customers)s customers, %(failing)s failing or pending "
+                "bindings, %(pages)s pages, %(rows)s rows written."
             )
             % {
-                "sync": run.pk,
+                "id": run.pk,
                 "customers": run.customers_seen,
-                "failures": run.failures_found,
+                "failing": run.failures_found,
                 "pages": run.pages_done,
                 "rows": run.rows_written,
             }

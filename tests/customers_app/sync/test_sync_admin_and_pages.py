@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_admin_lists_each_sync_with_trigger_who_counts_and_reason(client, live_sandbox):
     admin = get_user_model().objects.create_superuser("root-admin", password=None)
-    totp_secret_set(admin)  # an admin opens nothing before their second factor
+    totp_secret_set(admin)  # a superuser counts as an admin: no pages without a second factor
     done = sync_run()
     ScanRun.objects.create(
         status=ScanStatus.FAILED,

@@ -150,6 +150,8 @@ def test_a_worker_killed_mid_sync_fails_the_run_and_leaves_the_previous_snapshot
         message="the dead worker's sync was not failed within the stale limit",
     )
     assert "stopped reporting progress" in failed.error
+    # django-tasks-db would call the dead worker's task running for ever.
+    assert not DBTaskResult.objects.filter(status="RUNNING").exists()
     assert list(IndexedCustomer.objects.order_by("pk").values()) == index_before
     assert list(FailedBinding.objects.order_by("pk").values()) == report_before
     html = finance.get(REPORT).content.decode()
