@@ -2,6 +2,7 @@ from django.urls import path
 
 from customers_app.bindings import views as binding_views
 from customers_app.browsing import views
+from customers_app.digests import views as digest_views
 
 __all__ = ["app_name", "urlpatterns"]
 
@@ -18,6 +19,11 @@ urlpatterns = [
         "failed-bindings/export/",
         binding_views.failed_binding_export_view,
         name="failed_bindings_export",
+    ),
+    path(
+        "failed-bindings/trend.csv",
+        digest_views.trend_export_view,
+        name="failed_bindings_trend_export",
     ),
     path(
         "failed-bindings/scan/",

@@ -16,7 +16,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from customers_app.bindings.walk import BindingRow, binding_row_values
+from customers_app.bindings.rows import BindingRow, binding_row_values
 from customers_app.models import FailedBinding, ScanRun, ScanStatus
 
 __all__ = ["reconcile"]

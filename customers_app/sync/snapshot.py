@@ -19,7 +19,7 @@ from datetime import datetime
 from django.db import connection, transaction
 
 from customers_app.bindings.reconcile import reconcile
-from customers_app.bindings.walk import BindingRow
+from customers_app.bindings.rows import BindingRow
 from customers_app.models import IndexedCustomer, ScanRun, StagedCustomer
 from customers_app.sync.rows import IndexRow
 

@@ -64,6 +64,7 @@ ACCESS_BY_NAME = {
     "customers:columns": {"support", "finance", "admin"},
     "customers:failed_bindings": {"finance", "admin"},
     "customers:failed_bindings_export": {"finance", "admin"},
+    "customers:failed_bindings_trend_export": {"finance", "admin"},
     "customers:failed_binding_followup": {"finance", "admin"},
     "customers:binding_scan_progress": {"finance", "admin"},
     "customers:binding_scan_refresh": {"finance", "admin"},

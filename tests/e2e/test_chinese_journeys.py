@@ -23,7 +23,7 @@ REPORT = "/customers/failed-bindings/"
 
 
 def _log_in(page, username: str) -> None:
-    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=login]").fill(username)
     page.locator("input[name=password]").fill(E2E_PASSWORD)
     page.locator("form[action='/accounts/login/'] button[type=submit]").click()
 

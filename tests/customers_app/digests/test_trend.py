@@ -6,6 +6,9 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.test import Client
 from django.utils import timezone
 
 from customers_app.digests.trend import trend_get
@@ -120,3 +123,21 @@ def test_failed_syncs_are_not_in_the_trend(scanned, live_sandbox):
     assert failed.status == "failed"
     assert not SyncTrendPoint.objects.filter(run=failed).exists()
     assert failed.pk not in [sync.run_id for sync in trend_get(days=7).syncs]
+
+
+def test_the_trend_figures_download_as_csv_for_finance_only(scanned, finance):
+    second = sync_run()
+    answer = finance.get("/customers/failed-bindings/trend.csv?trend_days=7")
+    assert answer.status_code == 200
+    assert answer["Content-Type"].startswith("text/csv")
+    lines = b"".join(answer.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0] == "Sync,Completed,Failing,Pending"
+    failing, pending = _counts_now()
+    assert lines[-1].startswith(f"{second.pk},") and lines[-1].endswith(f",{failing},{pending}")
+    assert len(lines) == 1 + ScanRun.objects.filter(status="completed").count()
+    # Who may read the report but not export it gets the trend on the page only.
+    viewer = get_user_model().objects.create_user("trend-viewer")
+    viewer.user_permissions.add(Permission.objects.get(codename="view_failed_bindings"))
+    other = Client()
+    other.force_login(viewer)
+    assert other.get("/customers/failed-bindings/trend.csv").status_code == 403
