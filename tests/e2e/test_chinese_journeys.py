@@ -112,7 +112,7 @@ def test_report_and_export_in_chinese(page_as, dashboard_url, scanned):
     assert_accessible(page)
 
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="CSV").click()
+        page.get_by_role("link", name="CSV", exact=True).click()  # not the trend's CSV
     text = open(download_info.value.path(), encoding="utf-8-sig").read()
     header, *rows = list(csv.reader(io.StringIO(text)))
     assert header[:4] == ["參考編號", "姓名", "電郵", "電話"]
