@@ -7,9 +7,8 @@ Reached through ``browsing.views.customer_list_view``, so the list keeps one URL
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -22,6 +21,7 @@ from customers_app.search.forms import CustomerSearchForm
 from customers_app.search.service import customer_search, index_status_get
 from customers_app.search.terms import query_parse
 from ui.corrections import correction_note
+from ui.list_views import page_or_fragment_response
 
 __all__ = ["customer_search_view"]
 
@@ -37,9 +37,13 @@ def _table_html(*, request, customers, shown) -> SafeString:
 
 
 def _answer(request, context: dict, *, fragment: bool) -> HttpResponse:
-    response = render(request, _RESULTS_TEMPLATE if fragment else _PAGE_TEMPLATE, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return page_or_fragment_response(
+        request,
+        fragment=fragment,
+        template=_PAGE_TEMPLATE,
+        fragment_template=_RESULTS_TEMPLATE,
+        context=context,
+    )
 
 
 def customer_search_view(request, *, fragment: bool) -> HttpResponse:
