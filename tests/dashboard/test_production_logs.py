@@ -35,7 +35,7 @@ def server(sandbox_server, key_pair, tmp_path_factory):
         threads=2,
         agent_permissions=("view_customers", "view_failed_bindings", "change_followup"),
         # The app's own INFO lines (the audit among them) in the same stream; no scan.
-        extra_env={"LOG_LEVEL": "INFO", "BINDING_SCAN_MAX_AGE_SECONDS": "0"},
+        extra_env={"LOG_LEVEL": "INFO", "SYNC_MAX_AGE_SECONDS": "0"},
     )
     yield started
     started.stop()

@@ -37,7 +37,7 @@ def sqlite_server(sandbox_server, key_pair, tmp_path_factory):
         threads=6,
         agents=PEOPLE,
         agent_permissions=("view_customers", "view_failed_bindings", "run_binding_scan"),
-        extra_env={"BINDING_SCAN_MAX_AGE_SECONDS": "0", "WONDER_RETRY_BACKOFF": "0.01"},
+        extra_env={"SYNC_MAX_AGE_SECONDS": "0", "WONDER_RETRY_BACKOFF": "0.01"},
     )
     yield server
     server.stop()
