@@ -92,7 +92,7 @@ def test_finance_filters_by_error_code_follows_up_and_exports_csv(page_as, scann
     expect(page).to_have_url(re.compile(rf"[?&]error_code={re.escape(code)}\b"))
     expect(page.locator("#binding-table tbody tr")).to_have_count(len(expected_references))
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="CSV").click()
+        page.get_by_role("link", name="CSV", exact=True).click()  # not the trend's CSV
     download = download_info.value
     assert download.suggested_filename.endswith(".csv")
     text = open(download.path(), encoding="utf-8-sig").read()
