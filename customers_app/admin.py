@@ -20,6 +20,7 @@ __all__ = [
     "ErrorCodeNoteAdmin",
     "ErrorCodeNoteForm",
     "IndexedCustomerAdmin",
+    "ReadOnlyAdmin",
     "SyncRunAdmin",
 ]
 
@@ -78,6 +79,20 @@ class BindingExportAdmin(admin.ModelAdmin):
         return False
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record of what happened (a sync, a delivery) or a copy only the sync writes (the
+    index): shown, never added, changed or deleted here, not even by a superuser."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class SyncPartitionInline(admin.TabularInline):
     """Which worker walked which partition, and how far it got."""
 
@@ -92,7 +107,7 @@ class SyncPartitionInline(admin.TabularInline):
 
 
 @admin.register(ScanRun)
-class SyncRunAdmin(admin.ModelAdmin):
+class SyncRunAdmin(ReadOnlyAdmin):
     """The customer sync run history; read-only, it is what happened."""
 
     list_display = (
@@ -118,18 +133,9 @@ class SyncRunAdmin(admin.ModelAdmin):
     def short_error(self, run: ScanRun) -> str:
         return run.error[:120]
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(IndexedCustomer)
-class IndexedCustomerAdmin(admin.ModelAdmin):
+class IndexedCustomerAdmin(ReadOnlyAdmin):
     """The customer index, read-only: the sync writes it, nobody edits it by hand.
 
     Also the peer that bench/search.py times the dashboard's search against: Django's own
@@ -149,18 +155,9 @@ class IndexedCustomerAdmin(admin.ModelAdmin):
     def phone_shown(self, customer: IndexedCustomer) -> str:
         return customer.phone_display
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(DigestDelivery)
-class DigestDeliveryAdmin(admin.ModelAdmin):
+class DigestDeliveryAdmin(ReadOnlyAdmin):
     """Every digest planned, and how sending it went (attempts, last error); read-only."""
 
     list_display = (
@@ -169,12 +166,3 @@ class DigestDeliveryAdmin(admin.ModelAdmin):
     )  # fmt: skip
     list_filter = ("status", "channel", "kind")
     search_fields = ("recipient",)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
