@@ -101,25 +101,28 @@ def _configure(database_url: str) -> None:
 
 def _index_rows(rows: int):
     """Index rows of ``rows`` sandbox customers, as the sync would store them."""
+    from operator import attrgetter
+
     from django.utils import timezone
 
-    from customers_app.sync.rows import index_row_from_customer, index_row_values
+    from customers_app.sync.rows import INDEX_FIELDS, index_row_from_customer
     from wonder.parsing import parse_customer
     from wonder_sandbox.data import CustomerStore, linked_source_type_of
 
     store = CustomerStore(rows, seed=1)
     seen_at = timezone.now()
+    index_row_values = attrgetter(*INDEX_FIELDS)
     for index in range(rows):
         row = index_row_from_customer(
             parse_customer(store.customer(index)), linked_source_type_of(index)
         )
-        yield (*index_row_values(row), row.fingerprint(), seen_at, seen_at)
+        yield (*index_row_values(row), seen_at, seen_at)
 
 
 def _columns() -> list[str]:
-    from customers_app.sync.rows import IndexRow
+    from customers_app.sync.rows import INDEX_FIELDS
 
-    return [*IndexRow.__dataclass_fields__, "fingerprint", "first_seen_at", "last_seen_at"]
+    return [*INDEX_FIELDS, "first_seen_at", "last_seen_at"]
 
 
 def _write_postgresql(connection, table: str, rows: int) -> None:

@@ -35,6 +35,7 @@ from .errors import (
 )
 from .parsing import (
     parse_binding_problem_list,
+    parse_customer_columns,
     parse_customer_list,
     parse_payment_tokens,
     parse_single_customer,
@@ -124,12 +125,14 @@ class WonderClient:
         offset: int = 0,
         linked_source_type: str | None = None,
         binding_problems_only: bool = False,
+        as_columns: bool = False,
     ) -> CustomerPage:
         """One page of ``GET /customers``; ``total`` comes from X-Total-Entries when sent.
 
         With ``binding_problems_only`` the page keeps only customers whose default token
         is failed, pending or has an error code (Wonder cannot filter on that itself);
-        ``rows_returned`` still counts every row Wonder sent.
+        ``rows_returned`` still counts every row Wonder sent. With ``as_columns`` the
+        page comes as ``columns`` (``columns.py``: the sync reads every customer this way).
         """
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValueError(f"limit must be between 1 and {MAX_PAGE_SIZE}, not {limit}")
@@ -143,7 +146,12 @@ class WonderClient:
         query = [("limit", str(limit)), ("offset", str(offset))]
         if linked_source_type:
             query.append(("linked_source_type", linked_source_type))
-        if binding_problems_only:
+        columns = None
+        if as_columns:
+            answer = self._get(CUSTOMERS_PATH, query, decode=decode_customer_page)
+            columns = _parsed(answer, parse_customer_columns)
+            customers, rows_returned = (), len(columns)
+        elif binding_problems_only:
             # The scan reads every page: decode it straight into the documented types.
             answer = self._get(CUSTOMERS_PATH, query, decode=decode_customer_page)
             customers, rows_returned = _parsed(answer, parse_binding_problem_list)
@@ -162,6 +170,7 @@ class WonderClient:
             linked_source_type=linked_source_type,
             fetched_at=datetime.now(UTC),
             request_id=answer.request_id,
+            columns=columns,
         )
 
     def get_customer(self, *, uuid: str) -> Customer:

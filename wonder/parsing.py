@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .columns import CustomerColumns, customer_columns, customer_columns_from_records
 from .contract import ContractCustomer, ContractRow
 from .errors import WonderBadResponse
 from .records import CreditCard, Customer, PaymentToken, is_binding_problem, mask_card_number
 
 __all__ = [
     "parse_binding_problem_list",
+    "parse_customer_columns",
     "parse_customer",
     "parse_customer_list",
     "parse_payment_token",
@@ -123,6 +125,15 @@ def parse_customer_list(envelope: Any) -> tuple[Customer, ...]:
         # The decoder matched the documented types: every row is one (see contract.py).
         return tuple(map(_contract_customer, customers))
     return tuple(parse_customer(item) for item in customers)
+
+
+def parse_customer_columns(envelope: Any) -> CustomerColumns:
+    """A page as columns (``columns.py``): straight from documented rows, or through the
+    tolerant parser's records for any other page, with the same result either way."""
+    customers = _customer_rows(envelope)
+    if customers and type(customers[0]) is ContractCustomer:
+        return customer_columns(customers)
+    return customer_columns_from_records([parse_customer(item) for item in customers])
 
 
 # A number Wonder already masked to its first 6 and last 4 digits: ``mask_card_number``

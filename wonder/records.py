@@ -10,6 +10,10 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .columns import CustomerColumns
 
 __all__ = [
     "BINDING_PROBLEM_STATES",
@@ -177,3 +181,5 @@ class CustomerPage:
     # (``binding_problems_only``). Progress and the short-page end-of-list rule count these.
     rows_returned: int
     request_id: str = ""
+    # With ``as_columns`` (the sync): the page as columns, and ``customers`` empty.
+    columns: CustomerColumns | None = None

@@ -136,8 +136,6 @@ class IndexedCustomer(models.Model):
     # As Wonder sent them (strings; a card record does not promise numbers).
     card_exp_month = models.CharField(_("card expiry month"), max_length=8, blank=True)
     card_exp_year = models.CharField(_("card expiry year"), max_length=8, blank=True)
-    # A digest of the fields above, so a sync rewrites only the rows whose content changed.
-    fingerprint = models.CharField(_("fingerprint"), max_length=64)
     first_seen_at = models.DateTimeField(_("first seen"))
     # When the sync last wrote this row (first seen, or its content changed). A sync leaves
     # unchanged rows alone; every row here was seen by the last complete sync, whose time
@@ -227,7 +225,6 @@ class StagedCustomer(models.Model):
     card_last4 = models.CharField(max_length=4, blank=True)
     card_exp_month = models.CharField(max_length=8, blank=True)
     card_exp_year = models.CharField(max_length=8, blank=True)
-    fingerprint = models.CharField(max_length=64)
     # The failed bindings report's card column (masked: first 6 / last 4 at most).
     card_number = models.CharField(max_length=32, blank=True)
     binding_problem = models.BooleanField(default=False)

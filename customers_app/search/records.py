@@ -12,7 +12,7 @@ from wonder import CreditCard, Customer, PaymentToken
 
 __all__ = ["SEARCH_ROW_FIELDS", "customer_record_from_row"]
 
-# What the table needs of a row; the fingerprint and sync timestamps stay in the database.
+# What the table needs of a row; the sync timestamps stay in the database.
 SEARCH_ROW_FIELDS = (
     "uuid", "reference_number", "name", "email", "dial_code", "phone",
     "default_payment_method", "token_type", "token_state", "token_is_default", "error_code",

@@ -1,29 +1,25 @@
 """What the customer index keeps of one Wonder customer: a flat, typed row.
 
-The one place a customer record becomes an index row, so the sync and anything that fills
-the index for a test agree. No token value gets here (the record has none), and the card is
-kept as its first 6 and last 4 digits only, as the client already masked it.
+The one place customers become index rows, so the sync and anything that fills the index
+for a test agree. A page arrives as columns (``wonder/columns.py``) and its rows are built
+column by column with C-level ``map``/``zip``: a Python function per customer cost more
+than twice the page's decoding at a million customers (bench/README.md). No token value
+gets here (the client never reads one), and the card is kept as its first 6 and last 4
+digits only, as the client already masked it.
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import operator
 import re
-import sys
 from dataclasses import dataclass, fields
-from datetime import datetime
 
 from customers_app.models import IndexedCustomer
 from wonder import Customer
+from wonder.columns import CustomerColumns, customer_columns_from_records
+from wonder.records import BINDING_PROBLEM_STATES
 
-__all__ = ["IndexRow", "index_row_from_customer", "index_row_values"]
-
-# Values that repeat across a million rows: one shared copy each keeps a sync's memory flat.
-_REPEATED_FIELDS = ("dial_code", "linked_source_type", "default_payment_method", "token_type",
-                    "token_state", "error_code", "error_message", "card_brand",
-                    "card_exp_month", "card_exp_year")  # fmt: skip
+__all__ = ["INDEX_FIELDS", "IndexRow", "index_row_from_customer", "staged_rows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,97 +47,114 @@ class IndexRow:
     card_exp_month: str
     card_exp_year: str
 
-    def fingerprint(self) -> str:
-        """A digest of every field: a row whose digest is unchanged needs no rewrite."""
-        values = list(index_row_values(self))
-        # Every field is text but one (True / False / None): str() it, and only it.
-        values[_TOKEN_IS_DEFAULT] = str(values[_TOKEN_IS_DEFAULT])
-        return hashlib.sha256("\x1f".join(values).encode()).hexdigest()
 
-    def as_model(self, *, seen_at: datetime) -> IndexedCustomer:
-        """An unsaved model instance, first and last seen at ``seen_at``."""
-        values = dict(zip(_FIELD_NAMES, index_row_values(self), strict=True))
-        return IndexedCustomer(
-            **values, fingerprint=self.fingerprint(), first_seen_at=seen_at, last_seen_at=seen_at
-        )
-
-
-_FIELD_NAMES = tuple(field.name for field in fields(IndexRow))
-# The row's fields as a tuple, in declaration order (dataclasses.astuple deep-copies).
-index_row_values = operator.attrgetter(*_FIELD_NAMES)
-_TOKEN_IS_DEFAULT = _FIELD_NAMES.index("token_is_default")
+INDEX_FIELDS = tuple(field.name for field in fields(IndexRow))
 # The text fields, in order: every field but token_is_default.
-_TEXT_FIELDS = tuple(name for name in _FIELD_NAMES if name != "token_is_default")
-_REPEATED_POSITIONS = tuple(_TEXT_FIELDS.index(name) for name in _REPEATED_FIELDS)
+_TEXT_FIELDS = tuple(name for name in INDEX_FIELDS if name != "token_is_default")
 _NOT_ASCII_DIGITS = re.compile(r"[^0-9]+")
 
 
 @functools.cache
-def _column_lengths() -> tuple[int, ...]:
-    """Each text field's column length, in ``_TEXT_FIELDS`` order."""
-    return tuple(IndexedCustomer._meta.get_field(name).max_length for name in _TEXT_FIELDS)
+def _column_lengths() -> dict[str, int]:
+    return {name: IndexedCustomer._meta.get_field(name).max_length for name in _TEXT_FIELDS}
 
 
-def _fitted(values: list[str]) -> list[str]:
-    """Trim upstream text to the columns (PostgreSQL refuses longer) and drop NUL bytes.
+def _fitted(values: list[str], length: int) -> list[str]:
+    """Trim upstream text to its column (PostgreSQL refuses longer) and drop NUL bytes.
 
-    A sync fits 19 values of every customer Wonder has: one slice each (a no-op on a short
-    string, which is nearly all of them) and one look for NUL in all of them at once.
+    Two C-level looks over the whole column (its longest value, a NUL anywhere), so the
+    nearly every column that needs neither is returned as it is.
     """
+    if values and "\x00" in "".join(values):
+        values = [value.replace("\x00", "") for value in values]
+    if values and max(map(len, values)) > length:
+        values = [value[:length] for value in values]
+    return values
+
+
+def _digits(values: list[str]) -> list[str]:
+    """The ASCII digits of each value, in order ("6589 8353" -> "65898353")."""
+    return [
+        value if value.isascii() and value.isdigit() else _NOT_ASCII_DIGITS.sub("", value)
+        for value in values
+    ]
+
+
+def _card_first6(numbers: list[str]) -> list[str]:
+    # A masked number keeps at most 6 leading and 4 trailing digits ("424242******4242");
+    # a number too short to be a card keeps only its last 4. The client's masking leaves
+    # digits and "*" only, so six ASCII digits in front and four behind are 10 digits.
+    return [
+        head
+        if len(number) >= 10
+        and (head := number[:6]).isdigit()
+        and head.isascii()
+        and number[-4:].isdigit()
+        else _first6_of_digits(number)
+        for number in numbers
+    ]
+
+
+def _first6_of_digits(number: str) -> str:
+    digits = _NOT_ASCII_DIGITS.sub("", number) if number else ""
+    return digits[:6] if len(digits) >= 10 else ""
+
+
+def _card_last4(numbers: list[str]) -> list[str]:
+    return [tail if (tail := number[-4:]).isdigit() else "" for number in numbers]
+
+
+def _binding_problems(states: list[str], error_codes: list[str]) -> list[bool]:
+    """``records.is_binding_problem`` for every customer (the text is already stripped)."""
+    return [
+        state.lower() in BINDING_PROBLEM_STATES or code != ""
+        for state, code in zip(states, error_codes, strict=True)
+    ]
+
+
+def staged_rows(columns: CustomerColumns, linked_source_type: str) -> list[tuple]:
+    """One page's staging rows: the ``INDEX_FIELDS`` values, then the masked card number
+    and whether the binding is a problem (the failed bindings report's two facts)."""
+    phone_digits = _digits(columns.phone)
+    # A page holds a handful of dial codes ("+852", "+86"): each one's digits once.
+    dial_digits = dict(zip(codes := set(columns.dial_code), _digits(list(codes)), strict=True))
+    full_phone_digits = list(map(str.__add__, map(dial_digits.__getitem__, columns.dial_code),
+                                 phone_digits))  # fmt: skip
+    text = {
+        "uuid": columns.uuid,
+        "reference_number": columns.reference_number,
+        "name": columns.name,
+        "email": columns.email,
+        "dial_code": columns.dial_code,
+        "phone": columns.phone,
+        "phone_digits": phone_digits,
+        "full_phone_digits": full_phone_digits,
+        "linked_source_type": [linked_source_type] * len(columns),
+        "default_payment_method": columns.default_payment_method,
+        "token_type": columns.token_type,
+        "token_state": columns.token_state,
+        "error_code": columns.error_code,
+        "error_message": columns.error_message,
+        "card_brand": columns.card_brand,
+        "card_first6": _card_first6(columns.card_number),
+        "card_last4": _card_last4(columns.card_number),
+        "card_exp_month": columns.card_exp_month,
+        "card_exp_year": columns.card_exp_year,
+    }
     lengths = _column_lengths()
-    if "\x00" in "".join(values):
-        return [
-            value.replace("\x00", "")[:length]
-            for value, length in zip(values, lengths, strict=True)
-        ]
-    return [value[:length] for value, length in zip(values, lengths, strict=True)]
-
-
-def _digits(text: str) -> str:
-    """The ASCII digits of ``text``, in order."""
-    return _NOT_ASCII_DIGITS.sub("", text) if text else ""
+    values = [
+        columns.token_is_default
+        if name == "token_is_default"
+        else _fitted(text[name], lengths[name])
+        for name in INDEX_FIELDS
+    ]
+    # The report keeps the masked number as the client made it ("424242******4242").
+    card_number = _fitted(columns.card_number, 32)
+    problems = _binding_problems(columns.token_state, columns.error_code)
+    return list(zip(*values, card_number, problems, strict=True))
 
 
 def index_row_from_customer(customer: Customer, linked_source_type: str) -> IndexRow:
-    """The index row for ``customer`` of ``linked_source_type`` (User or Store)."""
-    token = customer.default_payment_token
-    card = token.credit_card if token else None
-    phone_digits = _digits(customer.phone)
-    if card is not None:
-        card_digits = _digits(card.number)
-        # A masked number keeps at most 6 leading and 4 trailing digits ("424242******4242");
-        # a number too short to be a card keeps only its last 4.
-        card_values = [
-            card.brand,
-            card_digits[:6] if len(card_digits) >= 10 else "",
-            card.last4,
-            card.exp_month,
-            card.exp_year,
-        ]
-    else:
-        card_values = ["", "", "", "", ""]
-    if token is not None:
-        token_values = [token.token_type, token.state, token.error_code, token.error_msg]
-    else:
-        token_values = ["", "", "", ""]
-    # In _TEXT_FIELDS order.
-    values = _fitted(
-        [
-            customer.uuid,
-            customer.reference_number,
-            customer.name,
-            customer.email,
-            customer.dial_code,
-            customer.phone,
-            phone_digits,
-            _digits(customer.dial_code) + phone_digits,
-            linked_source_type,
-            customer.default_payment_method,
-            *token_values,
-            *card_values,
-        ]
-    )
-    for position in _REPEATED_POSITIONS:
-        values[position] = sys.intern(values[position])
-    values.insert(_TOKEN_IS_DEFAULT, token.is_default if token else None)
-    return IndexRow(*values)
+    """The index row for one ``customer`` of ``linked_source_type`` (User or Store)."""
+    (row,) = staged_rows(customer_columns_from_records([customer]), linked_source_type)
+    return IndexRow(*row[: len(INDEX_FIELDS)])

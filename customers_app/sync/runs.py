@@ -36,13 +36,10 @@ from customers_app.models import (
     SyncPartition,
 )
 from customers_app.signals import sync_completed
+from customers_app.sync.rows import staged_rows
 from customers_app.sync.schedule import sync_schedule_next
 from customers_app.sync.snapshot import snapshot_make_current
-from customers_app.sync.staging import (
-    StagingWriter,
-    staged_row_from_customer,
-    staged_rows_write,
-)
+from customers_app.sync.staging import StagingWriter, staged_rows_write
 from customers_app.sync.status import customer_index_as_of_forget
 from customers_app.sync.walk import partition_walk
 from wonder import CustomerPage, WonderCircuitOpen, WonderError
@@ -201,7 +198,7 @@ class _Progress:
 
     def page(self, page: CustomerPage, linked_source_type: str, totals: dict) -> None:
         cpu_started = time.thread_time()
-        rows = [staged_row_from_customer(each, linked_source_type) for each in page.customers]
+        rows = staged_rows(page.columns, linked_source_type)
         built, wall_started = time.thread_time(), time.perf_counter()
         self.rows_staged += staged_rows_write(run_id=self.run_id, rows=rows)
         self.write_seconds += time.perf_counter() - wall_started

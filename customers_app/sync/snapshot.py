@@ -21,15 +21,23 @@ from django.db import connection, transaction
 from customers_app.bindings.reconcile import reconcile
 from customers_app.bindings.rows import BindingRow
 from customers_app.models import IndexedCustomer, ScanRun, StagedCustomer
-from customers_app.sync.rows import IndexRow
+from customers_app.sync.rows import INDEX_FIELDS
 
 __all__ = ["snapshot_make_current"]
-
-_INDEX_FIELDS = IndexRow.__slots__
 
 
 def _quoted(model, name: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _any_differs(index: str, names) -> str:
+    """SQL true when any of these columns differs between the index row and ``s``, NULL
+    (token_is_default of a customer without a token) equal to NULL."""
+    operator = "IS DISTINCT FROM" if connection.vendor == "postgresql" else "IS NOT"
+    return " OR ".join(
+        f"{index}.{_quoted(IndexedCustomer, name)} {operator} s.{_quoted(StagedCustomer, name)}"
+        for name in names
+    )
 
 
 def _merge_duplicates(cursor, staged: str, run_id: int) -> None:
@@ -54,7 +62,7 @@ def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
     staged = connection.ops.quote_name(StagedCustomer._meta.db_table)
     _merge_duplicates(cursor, staged, run_id)
     moment = IndexedCustomer._meta.get_field("last_seen_at").get_db_prep_save(now, connection)
-    copied = [*_INDEX_FIELDS, "fingerprint"]
+    copied = INDEX_FIELDS
     target_columns = ", ".join(_quoted(IndexedCustomer, name) for name in copied)
     source_columns = ", ".join(f"s.{_quoted(StagedCustomer, name)}" for name in copied)
     first_seen = _quoted(IndexedCustomer, "first_seen_at")
@@ -67,15 +75,16 @@ def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
         [run_id],
     )
     written += max(cursor.rowcount, 0)
-    # Changed: every column rewritten from staging. Unchanged rows (same fingerprint) are
-    # left alone, last seen included: every row of the index was seen by the last complete
+    # Changed: every column rewritten from staging. Unchanged rows (every column equal, the
+    # database comparing them: cheaper than a digest per customer in Python) are left
+    # alone, last seen included: every row of the index was seen by the last complete
     # sync, which is what "last complete" on the customer list says.
     assignments = ", ".join(
         f"{_quoted(IndexedCustomer, name)} = s.{_quoted(StagedCustomer, name)}" for name in copied
     )
     cursor.execute(
         f"UPDATE {index} SET {assignments}, {last_seen} = %s FROM {staged} s "  # noqa: S608
-        f"WHERE s.run_id = %s AND s.uuid = {index}.uuid AND s.fingerprint <> {index}.fingerprint",
+        f"WHERE s.run_id = %s AND s.uuid = {index}.uuid AND ({_any_differs(index, copied)})",
         [moment, run_id],
     )
     written += max(cursor.rowcount, 0)

@@ -19,45 +19,23 @@ from typing import Any
 from django.db import connection, transaction
 
 from customers_app.models import StagedCustomer
-from customers_app.sync.rows import IndexRow, index_row_from_customer, index_row_values
-from wonder import Customer
+from customers_app.sync.rows import INDEX_FIELDS
 
-__all__ = [
-    "StagedRow",
-    "StagingWriter",
-    "staged_row_from_customer",
-    "staged_rows_delete",
-    "staged_rows_write",
-]
-
-# (IndexRow values..., fingerprint, masked card number, binding problem)
-StagedRow = tuple
-
-_INDEX_FIELDS = IndexRow.__slots__
-
-
-def staged_row_from_customer(customer: Customer, linked_source_type: str) -> StagedRow:
-    """The staging row of one customer: its index row, fingerprint and report facts."""
-    row = index_row_from_customer(customer, linked_source_type)
-    token = customer.default_payment_token
-    card = token.credit_card if token else None
-    # The report keeps the masked number as the client made it ("424242******4242").
-    card_number = card.number[:32].replace("\x00", "") if card else ""
-    binding_problem = token is not None and token.has_binding_problem
-    return (*index_row_values(row), row.fingerprint(), card_number, binding_problem)
+__all__ = ["StagingWriter", "staged_rows_delete", "staged_rows_write"]
 
 
 @functools.cache
 def _insert_columns() -> tuple[str, list[str]]:
     meta = StagedCustomer._meta
-    names = ["run", *_INDEX_FIELDS, "fingerprint", "card_number", "binding_problem"]
+    names = ["run", *INDEX_FIELDS, "card_number", "binding_problem"]
     columns = [meta.get_field(name).column for name in names]
     table = connection.ops.quote_name(meta.db_table)
     return table, columns
 
 
-def staged_rows_write(*, run_id: int, rows: Iterable[StagedRow]) -> int:
-    """Add ``rows`` of run ``run_id`` to staging in one transaction; returns how many."""
+def staged_rows_write(*, run_id: int, rows: Iterable[tuple]) -> int:
+    """Add ``rows`` (``rows.staged_rows``) of run ``run_id`` to staging in one transaction;
+    returns how many."""
     table, columns = _insert_columns()
     column_list = ", ".join(connection.ops.quote_name(column) for column in columns)
     values = [(run_id, *row) for row in rows]

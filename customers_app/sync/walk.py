@@ -89,6 +89,7 @@ def partition_walk(
             limit=page_size,
             offset=offset,
             linked_source_type=cursor.linked_source_type,
+            as_columns=True,
         )
         in_flight[future] = cursor
         return True

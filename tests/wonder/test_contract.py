@@ -15,7 +15,11 @@ import pytest
 from wonder import WonderBadResponse
 from wonder.client import _upstream_error
 from wonder.contract import ContractCustomer, decode_customer_page, decode_json
-from wonder.parsing import parse_binding_problem_list, parse_customer_list
+from wonder.parsing import (
+    parse_binding_problem_list,
+    parse_customer_columns,
+    parse_customer_list,
+)
 from wonder_sandbox.data import LINKED_SOURCE_TYPES, CustomerStore
 from wonder_sandbox.hostile import HOSTILE_INDICES
 from wonder_sandbox.messages import json_response
@@ -24,11 +28,13 @@ from wonder_sandbox.messages import json_response
 def _outcome(envelope) -> tuple:
     """What the parser makes of an envelope: its records, or the error it raises."""
     try:
-        # Both readers: the failing rows (the report) and every row (the sync's index).
+        # Every reader: the failing rows (the report's), every row (the pages'), and the
+        # columns (the sync's index).
         return (
             "records",
             parse_binding_problem_list(envelope),
             parse_customer_list(envelope),
+            parse_customer_columns(envelope),
         )
     except WonderBadResponse as error:
         return ("error", error.message)

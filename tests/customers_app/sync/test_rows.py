@@ -37,9 +37,9 @@ def test_a_customer_without_a_token_has_blank_token_fields_and_upstream_text_is_
     assert "\x00" not in row.name and len(row.name) == 300
 
 
-def test_only_a_content_change_changes_the_fingerprint():
-    first = index_row_from_customer(_customer(), "User").fingerprint()
-    assert index_row_from_customer(_customer(), "User").fingerprint() == first
-    assert (
-        index_row_from_customer(_customer(email="new@example.com"), "User").fingerprint() != first
-    )
+def test_a_card_number_wonder_did_not_mask_keeps_only_its_first_six_and_last_four():
+    card = CreditCard(number="4242424242424242", brand="Visa")
+    token = PaymentToken(token_type="CreditCard", state="success", is_default=True,
+                         credit_card=card)  # fmt: skip
+    row = index_row_from_customer(_customer(default_payment_token=token), "User")
+    assert (row.card_first6, row.card_last4) == ("424242", "4242")
