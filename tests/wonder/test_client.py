@@ -199,6 +199,21 @@ def test_a_closed_port_is_unavailable(key_pair):
         client.list_customers(limit=5)
 
 
+def test_a_body_that_does_not_gunzip_is_retried_then_reported_unavailable(key_pair):
+    # The client reads and gunzips a body in one go (wonder/client.py ``_body``): a broken
+    # one must still be an upstream failure, retried, not a crash.
+    broken = ScriptedAnswer(200, b"\x1f\x8b not gzip at all", {"Content-Encoding": "gzip"})
+    with ScriptedWonder(broken, ScriptedAnswer(200, ONE_CUSTOMER)) as fake:
+        client = make_client(fake.base_url, key_pair, max_retries=1)
+        page = client.list_customers(limit=5, as_columns=True)
+        assert page.columns.name == ["Chan Tai Man"]
+        assert page.columns.card_number == ["411111******1111"]
+    with ScriptedWonder(broken) as fake:
+        with pytest.raises(WonderUnavailable):
+            make_client(fake.base_url, key_pair, max_retries=1).list_customers(limit=5)
+    assert len(fake.requests) == 2
+
+
 def test_non_json_is_a_bad_response(key_pair):
     with ScriptedWonder(ScriptedAnswer(200, "<html>maintenance</html>")) as fake:
         with pytest.raises(WonderBadResponse):
