@@ -231,7 +231,9 @@ class StagedCustomer(models.Model):
 
     class Meta:
         default_permissions = ()
-        indexes = [models.Index(fields=["run", "uuid"], name="staged_run_uuid")]
+        # No index on uuid while rows stream in: inserting a million random uuids into a
+        # B-tree cost more than half of SQLite's staging writes. The snapshot builds it
+        # once, sorted, when it needs it (sync/snapshot.py).
 
     def __str__(self) -> str:
         return f"Sync {self.run_id}: {self.reference_number}"

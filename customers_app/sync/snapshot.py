@@ -30,6 +30,9 @@ def _quoted(model, name: str) -> str:
     return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
+_STAGED_UUID_INDEX = "staged_run_uuid"
+
+
 def _any_differs(index: str, names) -> str:
     """SQL true when any of these columns differs between the index row and ``s``, NULL
     (token_is_default of a customer without a token) equal to NULL."""
@@ -60,6 +63,14 @@ def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
     """Make the index equal to run ``run_id``'s staged rows; returns rows written."""
     index = connection.ops.quote_name(IndexedCustomer._meta.db_table)
     staged = connection.ops.quote_name(StagedCustomer._meta.db_table)
+    # Built once, sorted, now that every row is in (see StagedCustomer): finding which
+    # index rows a sync did not see probes staging by uuid.
+    if connection.vendor == "postgresql":
+        # CREATE INDEX (and TRUNCATE, below) refuse a table with deferred foreign key
+        # checks pending (rows staged in this same transaction, as when a test runs the
+        # sync inside one): run them now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute(f"CREATE INDEX IF NOT EXISTS {_STAGED_UUID_INDEX} ON {staged} (run_id, uuid)")
     _merge_duplicates(cursor, staged, run_id)
     moment = IndexedCustomer._meta.get_field("last_seen_at").get_db_prep_save(now, connection)
     copied = INDEX_FIELDS
@@ -144,9 +155,7 @@ def _staging_empty() -> None:
     table = connection.ops.quote_name(StagedCustomer._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # TRUNCATE refuses a table with deferred foreign key checks pending (rows staged
-            # in this same transaction, as when a test runs the sync inside one): run them.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {table}")
         else:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+        cursor.execute(f"DROP INDEX IF EXISTS {_STAGED_UUID_INDEX}")
