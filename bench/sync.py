@@ -15,6 +15,9 @@ nothing changed upstream). Printed per case:
 - ``wr/1k``: CPU per 1,000 rows written (staging writes and the snapshot transaction; on
   PostgreSQL the server's own CPU is not included); ``tail``: seconds of writing not
   overlapped with walking (the snapshot transaction, after the last page);
+- ``walk``: the first sync's wall less its tail (the walk, staging writes overlapped) and
+  ``w/id`` its ratio to the ideal; ``wall2``, ``r2``, ``tail2``: the second sync's wall,
+  its ratio to the ideal and its tail (the steady state: a sync that finds nothing new);
 - ``rss``: peak RSS of each worker (MB); ``2nd rows``: rows written by the second sync.
 
 The sandbox is one process whose page cache is filled before any timed sync (``warm``), so
@@ -273,11 +276,11 @@ class Bench:
             for match in _PARTITION_LINE.findall(text)
             if int(match[0]) == first_id
         ]
-        commit = next(
-            (float(save), float(cpu))
+        commits = {
+            int(run_id): (float(save), float(cpu))
             for run_id, save, cpu in _COMPLETED_LINE.findall(text)
-            if int(run_id) == first_id
-        )
+        }
+        commit, second_commit = commits[first_id], commits.get(first_id + 1, (0.0, 0.0))
         walk_cpu = sum(cpu - write for _r, _rows, _w, cpu, _b, write, _ww in partitions)
         write_cpu = sum(write for *_rest, write, _ww in partitions) + commit[1]
         rows = sum(rows for _r, rows, *_rest in partitions)
@@ -297,6 +300,10 @@ class Bench:
             "floor_ms": floor["floor_ms"],
             "write_per_1k": write_cpu / max(rows, 1) * 1000 * 1000,  # ms per 1,000 rows
             "tail": commit[0],
+            # Until the snapshot transaction began: the walk, with staging writes overlapped.
+            "walk_wall": first["wall"] - commit[0],
+            "wall2": second["wall"],
+            "tail2": second_commit[0],
             "peaks": peaks,
             "second_rows": second["rows_written"],
             "status": f"{first['status']}/{second['status']}",
@@ -310,6 +317,8 @@ def _print(r: dict) -> None:
         f"{r['pages']:>5} {r['wall']:>7.2f} {r['ideal']:>7.2f} {r['wall'] / r['ideal']:>5.2f} "
         f"{r['throughput']:>8,.0f} {r['walk_ms']:>7.2f} {r['floor_ms']:>8.2f} "
         f"{r['walk_ms'] / r['floor_ms']:>5.2f} {r['write_per_1k']:>6.1f} {r['tail']:>6.2f} "
+        f"{r['walk_wall']:>6.2f} {r['walk_wall'] / r['ideal']:>5.2f} "
+        f"{r['wall2']:>6.2f} {r['wall2'] / r['ideal']:>5.2f} {r['tail2']:>6.2f} "
         f"{'/'.join(f'{peak:.0f}' for peak in r['peaks']):>9} {r['second_rows']:>8} "
         f"{r['status']} {r['error'][:80]}",
         flush=True,
@@ -334,7 +343,8 @@ def main() -> int:
     print(
         f"{'db':>6} {'customers':>9} {'latency':>7} {'wk':>3} {'pages':>5} {'wall':>7} "
         f"{'ideal':>7} {'ratio':>5} {'thr c/s':>8} {'walk/pg':>7} {'floor/pg':>8} {'x':>5} "
-        f"{'wr/1k':>6} {'tail':>6} {'rss MB':>9} {'2nd rows':>8} status",
+        f"{'wr/1k':>6} {'tail':>6} {'walk':>6} {'w/id':>5} {'wall2':>6} {'r2':>5} "
+        f"{'tail2':>6} {'rss MB':>9} {'2nd rows':>8} status",
         flush=True,
     )
     with tempfile.TemporaryDirectory(prefix="sync-bench-") as tmp:
