@@ -4,7 +4,8 @@ Per case (customers x latency x database x workers): a fresh database (migrated)
 ``db_worker`` processes, then ``sync_customers --enqueue --wait`` twice (the second with
 nothing changed upstream). Printed per case:
 
-- ``wall``: the first sync, from its ScanRun's start to its end (database timestamps);
+- ``wall``: the first sync, from its ScanRun's start to when the waiting process saw it
+  end (polling every 0.2 s; the run's own finished_at is stamped before its commit);
   ``ideal``: pages x latency / requests in flight (SYNC_CONCURRENCY per partition, one
   partition at a time per worker, so ``min(workers, partitions) x concurrency``), and
   their ratio; ``thr``: customers per second;
@@ -85,6 +86,7 @@ print(json.dumps({{"floor_ms": per_page * 1000, "gzip_kb": gzip_kb}}))
 _SYNC = """
 import json, time, django
 django.setup()
+from django.utils import timezone
 from customers_app.models import ScanRun
 from customers_app.sync.runs import sync_enqueue
 run, _ = sync_enqueue(trigger="command")
@@ -95,7 +97,9 @@ print(json.dumps({
     "status": run.status, "error": run.error, "seen": run.customers_seen,
     "pages": run.pages_done, "requests": run.upstream_requests,
     "rows_written": run.rows_written, "failing": run.failures_found,
-    "wall": (run.finished_at - run.started_at).total_seconds(),
+    # Until this process saw it end: finished_at is stamped inside the snapshot
+    # transaction, before its last statements and its commit.
+    "wall": (timezone.now() - run.started_at).total_seconds(),
 }))
 """
 
