@@ -357,6 +357,9 @@ SYNC_MAX_AGE_SECONDS = int(env_number("SYNC_MAX_AGE_SECONDS", 6 * 3600, int))
 # A running sync none of whose partitions reported progress for this long died with its
 # worker: it is failed with that reason, and the next sync may start.
 SYNC_STALE_SECONDS = int(env_number("SYNC_STALE_SECONDS", 120, int))
+# django-tasks-db keeps every finished task's row; each completed sync deletes those older
+# than this many days (0 keeps them all).
+SYNC_TASK_RESULTS_KEEP_DAYS = int(env_number("SYNC_TASK_RESULTS_KEEP_DAYS", 30, int))
 # Exports above this many rows are cut here, and the file and the page say so.
 BINDING_EXPORT_MAX_ROWS = int(env_number("BINDING_EXPORT_MAX_ROWS", 50_000, int))
 

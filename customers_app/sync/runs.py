@@ -362,6 +362,10 @@ def _complete(run_id: int) -> None:
         sync_schedule_next()
     except Exception:  # noqa: BLE001 - the sync is saved; a missed schedule must not undo that
         logger.exception("after sync %s: the next scheduled sync could not be queued", run.pk)
+    try:
+        _old_task_results_delete()
+    except Exception:  # noqa: BLE001 - housekeeping must not undo a saved sync
+        logger.exception("after sync %s: old task results could not be deleted", run.pk)
     for receiver, outcome in sync_completed.send_robust(sender=ScanRun, run=run):
         if isinstance(outcome, Exception):
             logger.error("after sync %s: %s failed (%s)", run.pk, receiver, type(outcome).__name__)
@@ -376,6 +380,19 @@ def _complete(run_id: int) -> None:
         saved_seconds,
         saved_cpu,
     )
+
+
+def _old_task_results_delete() -> int:
+    """Delete finished task results older than SYNC_TASK_RESULTS_KEEP_DAYS: django-tasks-db
+    keeps them for ever otherwise (a row per partition task, more per sync than it needs).
+    The same rule as its ``prune_db_task_results`` command, run where syncs already run."""
+    from django_tasks_db.models import DBTaskResult
+
+    if settings.SYNC_TASK_RESULTS_KEEP_DAYS <= 0:
+        return 0
+    cutoff = timezone.now() - timedelta(days=settings.SYNC_TASK_RESULTS_KEEP_DAYS)
+    deleted, _ = DBTaskResult.objects.finished().filter(finished_at__lte=cutoff).delete()
+    return deleted
 
 
 def _failure_reason(error: WonderError | ImproperlyConfigured) -> str:

@@ -154,3 +154,31 @@ def test_the_command_refuses_bad_options(live_sandbox):
         call_command("sync_customers", "--concurrency", "0")
     with pytest.raises(CommandError, match="--wait goes with --enqueue"):
         call_command("sync_customers", "--wait")
+
+
+def test_a_completed_sync_deletes_task_results_older_than_the_keep_limit(live_sandbox, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from customers_app.sync.tasks import sync_partition_task
+
+    settings.SYNC_TASK_RESULTS_KEEP_DAYS = 30
+    old, recent, queued = (
+        sync_partition_task.enqueue(run_id=0, partition=number).id for number in range(3)
+    )
+    now = timezone.now()
+    DBTaskResult.objects.filter(id=old).update(
+        status=TaskResultStatus.SUCCESSFUL, finished_at=now - timedelta(days=31)
+    )
+    DBTaskResult.objects.filter(id=recent).update(
+        status=TaskResultStatus.FAILED, finished_at=now - timedelta(days=29)
+    )
+
+    assert sync_run().status == ScanStatus.COMPLETED
+
+    remaining = set(DBTaskResult.objects.values_list("id", flat=True))
+    assert str(old) not in {str(each) for each in remaining}
+    assert {str(recent), str(queued)} <= {str(each) for each in remaining}
