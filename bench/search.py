@@ -190,6 +190,7 @@ def index_seed(*, rows: int) -> None:
 
 
 def _clients():
+    from allauth.mfa.models import Authenticator
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
     from django.test import Client
@@ -197,6 +198,11 @@ def _clients():
     users = get_user_model().objects
     admin, _ = users.get_or_create(
         username="bench-search-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    # Admins must have a second factor: without one every admin page redirects to its
+    # set-up page, and the bench would time that redirect instead of the changelist.
+    Authenticator.objects.get_or_create(
+        user=admin, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "bench"}}
     )
     agent, _ = users.get_or_create(username="bench-search-agent")
     agent.user_permissions.add(Permission.objects.get(codename="view_customers"))
@@ -213,7 +219,8 @@ def _timed_get(client, path: str, q: str) -> tuple[float, float]:
     response = client.get(path, {"q": q})
     elapsed = (time.perf_counter() - started) * 1000
     cpu = (time.process_time() - started_cpu) * 1000
-    if response.status_code not in (200, 302):
+    # Only the search page may redirect (to the one customer an exact uuid names).
+    if response.status_code != 200 and not (response.status_code == 302 and path == SEARCH_PATH):
         raise SystemExit(f"{path}?q={q!r} answered {response.status_code}")
     body = response.content
     if response.status_code == 200 and b"<table" not in body and b"No customer matches" not in body:
