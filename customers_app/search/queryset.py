@@ -15,10 +15,11 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Upper
 
 from customers_app.models import IndexedCustomer
+from customers_app.search.name_bigrams import name_part_served
 from customers_app.search.sqlite_index import FTS_COLUMNS, FTS_TABLE
 from customers_app.search.terms import SearchTerm, TermKind
 
-__all__ = ["customer_search_queryset"]
+__all__ = ["customer_exact_matches_queryset", "customer_search_queryset", "indexed_name_part"]
 
 # International call prefix a customer may read out before the dial code ("00852 ...").
 _INTERNATIONAL_PREFIX = "00"
@@ -187,6 +188,25 @@ def _term_match(term: SearchTerm) -> tuple[Q, Q | None]:
     return Q(**{field: term.value}), None
 
 
+def _matching(
+    terms: tuple[SearchTerm, ...], linked_source_type: str | None
+) -> tuple[QuerySet[IndexedCustomer], Q | None]:
+    """Index rows matching every term (AND), and what makes one of them an exact match (None
+    when no term ranks)."""
+    queryset = IndexedCustomer.objects.alias(
+        email_lowered=Lower("email"), reference_upper=Upper("reference_number")
+    )
+    if linked_source_type:
+        queryset = queryset.filter(linked_source_type=linked_source_type)
+    any_exact = None
+    for term in terms:
+        matches, exact = _term_match(term)
+        queryset = queryset.filter(matches)
+        if exact is not None:
+            any_exact = exact if any_exact is None else any_exact | exact
+    return queryset, any_exact
+
+
 def customer_search_queryset(
     *, terms: tuple[SearchTerm, ...], linked_source_type: str | None = None, ranked: bool = True
 ) -> QuerySet[IndexedCustomer]:
@@ -197,25 +217,38 @@ def customer_search_queryset(
     The pk is the tie-breaker: rows with the same name would otherwise come back in a
     different order per query, which skips or repeats rows from page to page.
     """
-    queryset = IndexedCustomer.objects.alias(
-        email_lowered=Lower("email"), reference_upper=Upper("reference_number")
-    )
-    if linked_source_type:
-        queryset = queryset.filter(linked_source_type=linked_source_type)
-    exact_conditions = []
-    for term in terms:
-        matches, exact = _term_match(term)
-        queryset = queryset.filter(matches)
-        if exact is not None:
-            exact_conditions.append(exact)
+    queryset, any_exact = _matching(terms, linked_source_type)
     if not ranked:
         return queryset.order_by()
-    if not exact_conditions:
+    if any_exact is None:
         return queryset.order_by("name", "pk")
     # Exact on any searched term puts the row first: "6589 8353" lists the customer whose
     # whole number it is before those whose number merely contains it.
-    any_exact = Q()
-    for condition in exact_conditions:
-        any_exact |= condition
     rank = Case(When(any_exact, then=Value(0)), default=Value(1), output_field=IntegerField())
     return queryset.annotate(search_rank=rank).order_by("search_rank", "name", "pk")
+
+
+def customer_exact_matches_queryset(
+    *, terms: tuple[SearchTerm, ...], linked_source_type: str | None = None
+) -> QuerySet[IndexedCustomer]:
+    """The rows ``customer_search_queryset`` ranks first (exact on a term), in its order.
+
+    A condition rather than the rank's CASE, so that the database finds them by their indexes.
+    """
+    queryset, any_exact = _matching(terms, linked_source_type)
+    if any_exact is None:
+        return queryset.none()
+    return queryset.filter(any_exact).order_by("name", "pk")
+
+
+def indexed_name_part(
+    *, terms: tuple[SearchTerm, ...], linked_source_type: str | None = None
+) -> str | None:
+    """The two-character Chinese name part ("大文") that is the whole search, when the name
+    bigram table (name_bigrams.py) can page and count it; otherwise None."""
+    if connection.vendor != "postgresql" or linked_source_type or len(terms) != 1:
+        return None
+    term = terms[0]
+    if term.kind not in (TermKind.TEXT, TermKind.NAME) or term.words != (term.value,):
+        return None
+    return term.value if name_part_served(term.value) else None
