@@ -9,6 +9,8 @@ migration ``customer_search_indexes``); on SQLite by an FTS5 trigram table
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
@@ -34,6 +36,8 @@ def _phone_digits(digits: str) -> str:
 # Shorter than a trigram: a part of a name this short ("大文", "Ho") has no trigram to look
 # up, so PostgreSQL reads it from a bigram index instead (same migration).
 _TRIGRAM = 3
+# What pg_trgm counts as a word: letters and digits ("_" and "." end one).
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
 # Characters FTS5's LIKE cannot be told to take literally (it has no ESCAPE): text holding
 # them is matched on the table itself, as Django escapes it.
 _LIKE_SPECIAL = frozenset("%_\\")
@@ -80,6 +84,20 @@ def _uuid_match(term: SearchTerm) -> tuple[Q, Q]:
     return exact, exact
 
 
+def _email_lookup_parts(local_part: str) -> list[str]:
+    """What the index looks up for the part of an email before the @.
+
+    On PostgreSQL its runs of letters and digits, each at least a trigram long, apart:
+    pg_trgm reads "karen.hui" as two words and pads the second at the dot, so it looked up
+    "  H" (every word starting with H: ".hk", "hotmail") and took 40 ms; "karen" and "hui"
+    apart take 3 ms. Elsewhere (SQLite's full-text table pads nothing) the whole part.
+    """
+    runs = [run for run in _LETTERS_AND_DIGITS.findall(local_part) if len(run) >= _TRIGRAM]
+    if connection.vendor != "postgresql" or not runs:
+        return [local_part]
+    return runs
+
+
 def _email_match(term: SearchTerm) -> tuple[Q, Q]:
     local_part = term.value.partition("@")[0]
     if len(local_part) < _TRIGRAM:
@@ -87,10 +105,10 @@ def _email_match(term: SearchTerm) -> tuple[Q, Q]:
     # The index looks up the part before the @ alone: a domain's trigrams ("COM", "NET")
     # are in nearly every row, and reading their lists cost more than the rest of the page.
     # The whole text is then checked on those few rows, in an expression no index covers.
-    return (
-        _contains("email", local_part) & Q(email_lowered__contains=term.value.lower()),
-        Q(email__iexact=term.value),
-    )
+    matches = Q(email_lowered__contains=term.value.lower())
+    for part in _email_lookup_parts(local_part):
+        matches &= _contains("email", part)
+    return matches, Q(email__iexact=term.value)
 
 
 def _phone_match(term: SearchTerm) -> tuple[Q, Q]:

@@ -76,6 +76,21 @@ def test_an_email_or_part_of_one_matches_case_insensitively(agent_browser, custo
     assert set(shown_uuids(search(agent_browser, "email:ICLOUD.com"))) == wanted
 
 
+def test_an_email_with_dots_before_the_at_is_found_whole_and_by_that_part(
+    agent_browser, customer_index
+):
+    # PostgreSQL looks up the runs between the dots apart; the whole text still decides.
+    customer = next(
+        c for c in all_customers(customer_index) if "." in (c["email"] or "").partition("@")[0]
+    )
+    for typed in (customer["email"].upper(), customer["email"].partition("@")[0] + "@"):
+        wanted = _uuids_where(
+            customer_index, lambda c, typed=typed: typed.lower() in (c["email"] or "").lower()
+        )
+        assert customer["uuid"] in wanted
+        assert set(shown_uuids(search(agent_browser, typed))) == wanted, typed
+
+
 def test_a_uuid_or_a_whole_reference_number_goes_straight_to_the_customer(
     agent_browser, customer_index
 ):
