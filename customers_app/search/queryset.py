@@ -84,18 +84,31 @@ def _uuid_match(term: SearchTerm) -> tuple[Q, Q]:
     return exact, exact
 
 
-def _email_lookup_parts(local_part: str) -> list[str]:
-    """What the index looks up for the part of an email before the @.
+def _email_lookup_parts(text: str) -> list[str]:
+    """What the index looks up to find emails holding ``text``.
 
     On PostgreSQL its runs of letters and digits, each at least a trigram long, apart:
     pg_trgm reads "karen.hui" as two words and pads the second at the dot, so it looked up
     "  H" (every word starting with H: ".hk", "hotmail") and took 40 ms; "karen" and "hui"
-    apart take 3 ms. Elsewhere (SQLite's full-text table pads nothing) the whole part.
+    apart take 3 ms. Elsewhere (SQLite's full-text table pads nothing) the whole text.
     """
-    runs = [run for run in _LETTERS_AND_DIGITS.findall(local_part) if len(run) >= _TRIGRAM]
+    runs = [run for run in _LETTERS_AND_DIGITS.findall(text) if len(run) >= _TRIGRAM]
     if connection.vendor != "postgresql" or not runs:
-        return [local_part]
+        return [text]
     return runs
+
+
+def _email_contains(text: str) -> Q:
+    """The email holds ``text`` (any case), looked up by its parts when the index would pad
+    it; the whole text is then checked on the rows found, in an expression no index covers
+    (lower case, as for a whole email)."""
+    parts = _email_lookup_parts(text)
+    if parts == [text]:
+        return _contains("email", text)
+    matches = Q(email_lowered__contains=text.lower())
+    for part in parts:
+        matches &= _contains("email", part)
+    return matches
 
 
 def _email_match(term: SearchTerm) -> tuple[Q, Q]:
@@ -105,10 +118,10 @@ def _email_match(term: SearchTerm) -> tuple[Q, Q]:
     # The index looks up the part before the @ alone: a domain's trigrams ("COM", "NET")
     # are in nearly every row, and reading their lists cost more than the rest of the page.
     # The whole text is then checked on those few rows, in an expression no index covers.
-    matches = Q(email_lowered__contains=term.value.lower())
-    for part in _email_lookup_parts(local_part):
-        matches &= _contains("email", part)
-    return matches, Q(email__iexact=term.value)
+    return (
+        _email_contains(local_part) & Q(email_lowered__contains=term.value.lower()),
+        Q(email__iexact=term.value),
+    )
 
 
 def _phone_match(term: SearchTerm) -> tuple[Q, Q]:
@@ -166,7 +179,7 @@ def _text_match(term: SearchTerm) -> tuple[Q, Q]:
     # One or two characters are never how anyone finds an email or a reference number,
     # and leaving those out lets a two-character name part be read from its index alone.
     if len(term.value) >= _TRIGRAM:
-        matches |= _reference_starts_with(term.value) | _contains("email", term.value)
+        matches |= _reference_starts_with(term.value) | _email_contains(term.value)
     return (
         matches,
         Q(name__iexact=term.value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.utils.html import escape
 
+from customers_app.models import IndexedCustomer
 from wonder_sandbox.hostile import HOSTILE_INDICES
 
 from .helpers import all_customers, page_text, search, shown_uuids
@@ -89,6 +90,15 @@ def test_an_email_with_dots_before_the_at_is_found_whole_and_by_that_part(
         )
         assert customer["uuid"] in wanted
         assert set(shown_uuids(search(agent_browser, typed))) == wanted, typed
+
+
+def test_free_text_with_spaces_and_dots_finds_an_email_holding_it_whole(
+    agent_browser, customer_index
+):
+    customer = customer_index.store.customer(45)
+    IndexedCustomer.objects.filter(uuid=customer["uuid"]).update(email="Zed Q.Xylo@example.hk")
+    assert shown_uuids(search(agent_browser, "zed q.xylo")) == [customer["uuid"]]
+    assert shown_uuids(search(agent_browser, "zed xylo")) == []  # its parts apart are not it
 
 
 def test_a_uuid_or_a_whole_reference_number_goes_straight_to_the_customer(
