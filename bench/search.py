@@ -158,6 +158,8 @@ def index_seed(*, rows: int) -> None:
     from django.utils import timezone
 
     from customers_app.models import IndexedCustomer, ScanRun, ScanStatus
+    from customers_app.search import name_bigrams
+    from customers_app.search.name_bigrams import name_bigrams_create, name_bigrams_drop
 
     indexes = importlib.import_module("customers_app.migrations.0012_customer_search_indexes")
     table = IndexedCustomer._meta.db_table
@@ -166,6 +168,8 @@ def index_seed(*, rows: int) -> None:
     # refuse to open inside the transaction).
     editor = types.SimpleNamespace(connection=connection)
     with transaction.atomic():
+        # The name bigram table's triggers would add its rows one customer at a time.
+        name_bigrams_drop(connection)
         indexes.search_indexes_drop(None, editor)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (the model's own table)
@@ -175,6 +179,7 @@ def index_seed(*, rows: int) -> None:
             _write_sqlite(connection, table, rows)
         loaded = time.perf_counter()
         indexes.search_indexes_create(None, editor)
+        name_bigrams_create(connection)
         ScanRun.objects.all().delete()
         ScanRun.objects.create(
             status=ScanStatus.COMPLETED,
@@ -184,7 +189,13 @@ def index_seed(*, rows: int) -> None:
             customers_expected=rows,
         )
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {table}" if connection.vendor == "postgresql" else "ANALYZE")
+        if connection.vendor == "postgresql":
+            # What autovacuum does after a load this size (its insert threshold): statistics,
+            # and the visibility map that lets index-only scans skip the table.
+            cursor.execute(f"VACUUM ANALYZE {table}")
+            cursor.execute(f"VACUUM ANALYZE {name_bigrams.TABLE}")
+        else:
+            cursor.execute("ANALYZE")
     print(
         f"seeded {rows:,} index rows: load {loaded - started:.0f} s, "
         f"indexes {time.perf_counter() - loaded:.0f} s",
@@ -193,6 +204,7 @@ def index_seed(*, rows: int) -> None:
 
 
 def _clients():
+    from allauth.mfa.models import Authenticator
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
     from django.test import Client
@@ -200,6 +212,11 @@ def _clients():
     users = get_user_model().objects
     admin, _ = users.get_or_create(
         username="bench-search-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    # Admins must have a second factor: without one every admin page redirects to its
+    # set-up page, and the bench would time that redirect instead of the changelist.
+    Authenticator.objects.get_or_create(
+        user=admin, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "bench"}}
     )
     agent, _ = users.get_or_create(username="bench-search-agent")
     agent.user_permissions.add(Permission.objects.get(codename="view_customers"))
@@ -216,7 +233,8 @@ def _timed_get(client, path: str, q: str) -> tuple[float, float]:
     response = client.get(path, {"q": q})
     elapsed = (time.perf_counter() - started) * 1000
     cpu = (time.process_time() - started_cpu) * 1000
-    if response.status_code not in (200, 302):
+    # Only the search page may redirect (to the one customer an exact uuid names).
+    if response.status_code != 200 and not (response.status_code == 302 and path == SEARCH_PATH):
         raise SystemExit(f"{path}?q={q!r} answered {response.status_code}")
     body = response.content
     if response.status_code == 200 and b"<table" not in body and b"No customer matches" not in body:

@@ -9,16 +9,19 @@ migration ``customer_search_indexes``); on SQLite by an FTS5 trigram table
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 from django.db.models import BooleanField, Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Upper
 
 from customers_app.models import IndexedCustomer
+from customers_app.search.name_bigrams import name_part_served
 from customers_app.search.sqlite_index import FTS_COLUMNS, FTS_TABLE
 from customers_app.search.terms import SearchTerm, TermKind
 
-__all__ = ["customer_search_queryset"]
+__all__ = ["customer_exact_matches_queryset", "customer_search_queryset", "indexed_name_part"]
 
 # International call prefix a customer may read out before the dial code ("00852 ...").
 _INTERNATIONAL_PREFIX = "00"
@@ -33,6 +36,8 @@ def _phone_digits(digits: str) -> str:
 # Shorter than a trigram: a part of a name this short ("大文", "Ho") has no trigram to look
 # up, so PostgreSQL reads it from a bigram index instead (same migration).
 _TRIGRAM = 3
+# What pg_trgm counts as a word: letters and digits ("_" and "." end one).
+_LETTERS_AND_DIGITS = re.compile(r"[^\W_]+")
 # Characters FTS5's LIKE cannot be told to take literally (it has no ESCAPE): text holding
 # them is matched on the table itself, as Django escapes it.
 _LIKE_SPECIAL = frozenset("%_\\")
@@ -79,6 +84,33 @@ def _uuid_match(term: SearchTerm) -> tuple[Q, Q]:
     return exact, exact
 
 
+def _email_lookup_parts(text: str) -> list[str]:
+    """What the index looks up to find emails holding ``text``.
+
+    On PostgreSQL its runs of letters and digits, each at least a trigram long, apart:
+    pg_trgm reads "karen.hui" as two words and pads the second at the dot, so it looked up
+    "  H" (every word starting with H: ".hk", "hotmail") and took 40 ms; "karen" and "hui"
+    apart take 3 ms. Elsewhere (SQLite's full-text table pads nothing) the whole text.
+    """
+    runs = [run for run in _LETTERS_AND_DIGITS.findall(text) if len(run) >= _TRIGRAM]
+    if connection.vendor != "postgresql" or not runs:
+        return [text]
+    return runs
+
+
+def _email_contains(text: str) -> Q:
+    """The email holds ``text`` (any case), looked up by its parts when the index would pad
+    it; the whole text is then checked on the rows found, in an expression no index covers
+    (lower case, as for a whole email)."""
+    parts = _email_lookup_parts(text)
+    if parts == [text]:
+        return _contains("email", text)
+    matches = Q(email_lowered__contains=text.lower())
+    for part in parts:
+        matches &= _contains("email", part)
+    return matches
+
+
 def _email_match(term: SearchTerm) -> tuple[Q, Q]:
     local_part = term.value.partition("@")[0]
     if len(local_part) < _TRIGRAM:
@@ -87,7 +119,7 @@ def _email_match(term: SearchTerm) -> tuple[Q, Q]:
     # are in nearly every row, and reading their lists cost more than the rest of the page.
     # The whole text is then checked on those few rows, in an expression no index covers.
     return (
-        _contains("email", local_part) & Q(email_lowered__contains=term.value.lower()),
+        _email_contains(local_part) & Q(email_lowered__contains=term.value.lower()),
         Q(email__iexact=term.value),
     )
 
@@ -147,7 +179,7 @@ def _text_match(term: SearchTerm) -> tuple[Q, Q]:
     # One or two characters are never how anyone finds an email or a reference number,
     # and leaving those out lets a two-character name part be read from its index alone.
     if len(term.value) >= _TRIGRAM:
-        matches |= _reference_starts_with(term.value) | _contains("email", term.value)
+        matches |= _reference_starts_with(term.value) | _email_contains(term.value)
     return (
         matches,
         Q(name__iexact=term.value)
@@ -187,6 +219,25 @@ def _term_match(term: SearchTerm) -> tuple[Q, Q | None]:
     return Q(**{field: term.value}), None
 
 
+def _matching(
+    terms: tuple[SearchTerm, ...], linked_source_type: str | None
+) -> tuple[QuerySet[IndexedCustomer], Q | None]:
+    """Index rows matching every term (AND), and what makes one of them an exact match (None
+    when no term ranks)."""
+    queryset = IndexedCustomer.objects.alias(
+        email_lowered=Lower("email"), reference_upper=Upper("reference_number")
+    )
+    if linked_source_type:
+        queryset = queryset.filter(linked_source_type=linked_source_type)
+    any_exact = None
+    for term in terms:
+        matches, exact = _term_match(term)
+        queryset = queryset.filter(matches)
+        if exact is not None:
+            any_exact = exact if any_exact is None else any_exact | exact
+    return queryset, any_exact
+
+
 def customer_search_queryset(
     *, terms: tuple[SearchTerm, ...], linked_source_type: str | None = None, ranked: bool = True
 ) -> QuerySet[IndexedCustomer]:
@@ -197,25 +248,38 @@ def customer_search_queryset(
     The pk is the tie-breaker: rows with the same name would otherwise come back in a
     different order per query, which skips or repeats rows from page to page.
     """
-    queryset = IndexedCustomer.objects.alias(
-        email_lowered=Lower("email"), reference_upper=Upper("reference_number")
-    )
-    if linked_source_type:
-        queryset = queryset.filter(linked_source_type=linked_source_type)
-    exact_conditions = []
-    for term in terms:
-        matches, exact = _term_match(term)
-        queryset = queryset.filter(matches)
-        if exact is not None:
-            exact_conditions.append(exact)
+    queryset, any_exact = _matching(terms, linked_source_type)
     if not ranked:
         return queryset.order_by()
-    if not exact_conditions:
+    if any_exact is None:
         return queryset.order_by("name", "pk")
     # Exact on any searched term puts the row first: "6589 8353" lists the customer whose
     # whole number it is before those whose number merely contains it.
-    any_exact = Q()
-    for condition in exact_conditions:
-        any_exact |= condition
     rank = Case(When(any_exact, then=Value(0)), default=Value(1), output_field=IntegerField())
     return queryset.annotate(search_rank=rank).order_by("search_rank", "name", "pk")
+
+
+def customer_exact_matches_queryset(
+    *, terms: tuple[SearchTerm, ...], linked_source_type: str | None = None
+) -> QuerySet[IndexedCustomer]:
+    """The rows ``customer_search_queryset`` ranks first (exact on a term), in its order.
+
+    A condition rather than the rank's CASE, so that the database finds them by their indexes.
+    """
+    queryset, any_exact = _matching(terms, linked_source_type)
+    if any_exact is None:
+        return queryset.none()
+    return queryset.filter(any_exact).order_by("name", "pk")
+
+
+def indexed_name_part(
+    *, terms: tuple[SearchTerm, ...], linked_source_type: str | None = None
+) -> str | None:
+    """The two-character Chinese name part ("大文") that is the whole search, when the name
+    bigram table (name_bigrams.py) can page and count it; otherwise None."""
+    if connection.vendor != "postgresql" or linked_source_type or len(terms) != 1:
+        return None
+    term = terms[0]
+    if term.kind not in (TermKind.TEXT, TermKind.NAME) or term.words != (term.value,):
+        return None
+    return term.value if name_part_served(term.value) else None

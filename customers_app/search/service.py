@@ -11,10 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Count, Window
 
-from customers_app.models import ScanRun, ScanStatus
-from customers_app.search.queryset import customer_search_queryset
+from customers_app.models import IndexedCustomer, ScanRun, ScanStatus
+from customers_app.search import name_bigrams
+from customers_app.search.queryset import (
+    customer_exact_matches_queryset,
+    customer_search_queryset,
+    indexed_name_part,
+)
 from customers_app.search.records import SEARCH_ROW_FIELDS, customer_record_from_row
 from customers_app.search.terms import ParsedQuery, TermKind
 from wonder import Customer
@@ -118,6 +124,58 @@ def _ranked_page(queryset, *, page: int, page_size: int, limit: int) -> tuple[li
     return rows, queryset.order_by()[: limit + 1].count() if offset else 0
 
 
+def _rows_in_order(ids: list[int]) -> list[IndexedCustomer]:
+    by_pk = IndexedCustomer.objects.only(*SEARCH_ROW_FIELDS).in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def _name_part_page(
+    query: ParsedQuery, word: str, *, page: int, page_size: int, limit: int
+) -> tuple[list, int]:
+    """``_ranked_page`` for a two-character Chinese name part, from the name bigram table.
+
+    The same rows in the same order: the exact matches (by their indexes; a name part is
+    rarely a whole name) first, then the other names holding ``word`` in name order, read
+    from the table's B-tree up to the page's end instead of sorting all of them; the count
+    from that B-tree alone.
+    """
+    counted = name_bigrams.name_part_count(connection, word, limit=limit)
+    offset = (page - 1) * page_size
+    if offset >= limit or not counted:
+        return [], counted
+    end = min(offset + page_size, limit)
+    # Up to the page's end: when there are fewer, these are all of them.
+    exact_ids = list(
+        customer_exact_matches_queryset(terms=query.terms).values_list("pk", flat=True)[:end]
+    )
+    ids = exact_ids[offset:end]
+    first_other = max(offset, len(exact_ids))
+    if first_other < end:
+        ids += name_bigrams.name_part_page_ids(
+            connection,
+            word,
+            leaving_out=exact_ids,
+            offset=first_other - len(exact_ids),
+            count=end - first_other,
+        )
+    return _rows_in_order(ids), counted
+
+
+def _search_page(
+    query: ParsedQuery,
+    queryset,
+    linked_source_type: str | None,
+    *,
+    page: int,
+    page_size: int,
+    limit: int,
+) -> tuple[list, int]:
+    word = indexed_name_part(terms=query.terms, linked_source_type=linked_source_type)
+    if word is not None:
+        return _name_part_page(query, word, page=page, page_size=page_size, limit=limit)
+    return _ranked_page(queryset, page=page, page_size=page_size, limit=limit)
+
+
 def customer_search(
     *,
     query: ParsedQuery,
@@ -134,12 +192,13 @@ def customer_search(
     limit = settings.CUSTOMER_SEARCH_COUNT_LIMIT
     page = max(1, page)
     if "search_rank" in queryset.query.annotations:
-        rows, counted = _ranked_page(queryset, page=page, page_size=page_size, limit=limit)
+        paging = {"page_size": page_size, "limit": limit}
+        rows, counted = _search_page(query, queryset, linked_source_type, page=page, **paging)
         shown_page = page
         if not rows and counted:  # past the last page: show the last one
             shown_page = max(1, -(-min(counted, limit) // page_size))
-            rows, counted = _ranked_page(
-                queryset, page=shown_page, page_size=page_size, limit=limit
+            rows, counted = _search_page(
+                query, queryset, linked_source_type, page=shown_page, **paging
             )
     else:
         # COUNT over a LIMIT: the database stops counting at the cap, and the page itself

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.utils.html import escape
 
+from customers_app.models import IndexedCustomer
 from wonder_sandbox.hostile import HOSTILE_INDICES
 
 from .helpers import all_customers, page_text, search, shown_uuids
@@ -74,6 +75,30 @@ def test_an_email_or_part_of_one_matches_case_insensitively(agent_browser, custo
     assert set(shown_uuids(search(agent_browser, part))) == wanted
     wanted = _uuids_where(customer_index, lambda c: "icloud.com" in c["email"].lower())
     assert set(shown_uuids(search(agent_browser, "email:ICLOUD.com"))) == wanted
+
+
+def test_an_email_with_dots_before_the_at_is_found_whole_and_by_that_part(
+    agent_browser, customer_index
+):
+    # PostgreSQL looks up the runs between the dots apart; the whole text still decides.
+    customer = next(
+        c for c in all_customers(customer_index) if "." in (c["email"] or "").partition("@")[0]
+    )
+    for typed in (customer["email"].upper(), customer["email"].partition("@")[0] + "@"):
+        wanted = _uuids_where(
+            customer_index, lambda c, typed=typed: typed.lower() in (c["email"] or "").lower()
+        )
+        assert customer["uuid"] in wanted
+        assert set(shown_uuids(search(agent_browser, typed))) == wanted, typed
+
+
+def test_free_text_with_spaces_and_dots_finds_an_email_holding_it_whole(
+    agent_browser, customer_index
+):
+    customer = customer_index.store.customer(45)
+    IndexedCustomer.objects.filter(uuid=customer["uuid"]).update(email="Zed Q.Xylo@example.hk")
+    assert shown_uuids(search(agent_browser, "zed q.xylo")) == [customer["uuid"]]
+    assert shown_uuids(search(agent_browser, "zed xylo")) == []  # its parts apart are not it
 
 
 def test_a_uuid_or_a_whole_reference_number_goes_straight_to_the_customer(

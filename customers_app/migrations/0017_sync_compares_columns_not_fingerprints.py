@@ -9,7 +9,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers_app", "0015_admin_names_of_sync_index_and_digests"),
+        ("customers_app", "0016_name_bigram_table"),
     ]
 
     operations = [

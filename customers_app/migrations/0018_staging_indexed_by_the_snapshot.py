@@ -5,7 +5,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers_app", "0016_sync_compares_columns_not_fingerprints"),
+        ("customers_app", "0017_sync_compares_columns_not_fingerprints"),
     ]
 
     operations = [
