@@ -149,12 +149,13 @@ def name_bigrams_create(connection) -> None:
         cursor.execute(_CREATE_INDEX)
         for function in (_INSERTED_FUNCTION, _DELETED_FUNCTION, _UPDATED_FUNCTION, _EMPTY_FUNCTION):
             cursor.execute(function)
-        for name in _FORMER_TRIGGERS:
+        # Every trigger first (0016's update trigger had the name today's has), then the
+        # function only 0016's triggers used.
+        for name in (*_TRIGGERS, *_FORMER_TRIGGERS):
             cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {_CUSTOMERS}")
         for function in _FORMER_FUNCTIONS:
             cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
         for name, definition in _TRIGGERS.items():
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {_CUSTOMERS}")
             cursor.execute(f"CREATE TRIGGER {name} {definition}")
         cursor.execute(f"ANALYZE {TABLE}")
 
