@@ -8,6 +8,7 @@ number digits beyond the first 6 and last 4.
 from __future__ import annotations
 
 import operator
+import re
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -34,6 +35,8 @@ KNOWN_TOKEN_STATES = ("success", "pending", "failed")
 BINDING_PROBLEM_STATES = frozenset({"failed", "pending"})
 # Characters Wonder (and card schemes) use to blank out card digits.
 _MASK_CHARACTERS = frozenset("*xX•#")
+# A number already masked to its first 6 and last 4 digits ("424242******4242").
+_ALREADY_MASKED = re.compile(r"[0-9]{6}\*+[0-9]{4}").fullmatch
 
 
 def is_binding_problem(*, state: str, error_code: str) -> bool:
@@ -48,6 +51,10 @@ def mask_card_number(raw: str) -> str:
     upstream to keep card data safe: whatever arrives, digits outside those positions
     become ``*``. Numbers too short to be a card keep only their last 4 digits.
     """
+    if _ALREADY_MASKED(raw):
+        # What this would return anyway, without the per-character loop: the sync masks
+        # every card number Wonder has.
+        return raw
     characters = [c for c in raw if c.isdigit() or c in _MASK_CHARACTERS]
     length = len(characters)
     keep_first = 6 if length >= 12 else 0
