@@ -24,6 +24,7 @@ __all__ = [
     "CustomerPage",
     "LINKED_SOURCE_TYPES",
     "PaymentToken",
+    "card_last4",
     "is_binding_problem",
     "mask_card_number",
 ]
@@ -42,6 +43,12 @@ _ALREADY_MASKED = re.compile(r"[0-9]{6}\*+[0-9]{4}").fullmatch
 def is_binding_problem(*, state: str, error_code: str) -> bool:
     """The failed bindings report's rule, for a record or a raw row alike."""
     return state.strip().lower() in BINDING_PROBLEM_STATES or error_code.strip() != ""
+
+
+def card_last4(number: str) -> str:
+    """The last 4 digits of a (masked) card number, or "" when it does not end in 4."""
+    tail = number[-4:]
+    return tail if tail.isdigit() else ""
 
 
 def mask_card_number(raw: str) -> str:
@@ -95,8 +102,7 @@ class CreditCard:
 
     @property
     def last4(self) -> str:
-        tail = self.number[-4:]
-        return tail if tail.isdigit() else ""
+        return card_last4(self.number)
 
     @property
     def expiry(self) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, fields
 from customers_app.models import IndexedCustomer
 from wonder import Customer
 from wonder.columns import CustomerColumns, customer_columns_from_records
-from wonder.records import BINDING_PROBLEM_STATES
+from wonder.records import card_last4, is_binding_problem
 
 __all__ = ["INDEX_FIELDS", "IndexRow", "index_row_from_customer", "staged_rows"]
 
@@ -100,14 +100,10 @@ def _first6_of_digits(number: str) -> str:
     return digits[:6] if len(digits) >= 10 else ""
 
 
-def _card_last4(numbers: list[str]) -> list[str]:
-    return [tail if (tail := number[-4:]).isdigit() else "" for number in numbers]
-
-
 def _binding_problems(states: list[str], error_codes: list[str]) -> list[bool]:
-    """``records.is_binding_problem`` for every customer (the text is already stripped)."""
+    """The failed bindings report's rule (``records.is_binding_problem``) per customer."""
     return [
-        state.lower() in BINDING_PROBLEM_STATES or code != ""
+        is_binding_problem(state=state, error_code=code)
         for state, code in zip(states, error_codes, strict=True)
     ]
 
@@ -137,7 +133,7 @@ def staged_rows(columns: CustomerColumns, linked_source_type: str) -> list[tuple
         "error_message": columns.error_message,
         "card_brand": columns.card_brand,
         "card_first6": _card_first6(columns.card_number),
-        "card_last4": _card_last4(columns.card_number),
+        "card_last4": list(map(card_last4, columns.card_number)),
         "card_exp_month": columns.card_exp_month,
         "card_exp_year": columns.card_exp_year,
     }
