@@ -65,11 +65,6 @@ def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
     staged = connection.ops.quote_name(StagedCustomer._meta.db_table)
     # Built once, sorted, now that every row is in (see StagedCustomer): finding which
     # index rows a sync did not see probes staging by uuid.
-    if connection.vendor == "postgresql":
-        # CREATE INDEX (and TRUNCATE, below) refuse a table with deferred foreign key
-        # checks pending (rows staged in this same transaction, as when a test runs the
-        # sync inside one): run them now.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
     cursor.execute(f"CREATE INDEX IF NOT EXISTS {_STAGED_UUID_INDEX} ON {staged} (run_id, uuid)")
     _merge_duplicates(cursor, staged, run_id)
     moment = IndexedCustomer._meta.get_field("last_seen_at").get_db_prep_save(now, connection)
@@ -137,6 +132,11 @@ def snapshot_make_current(*, run: ScanRun, now: datetime) -> tuple[int, int]:
         if current.status != "running":
             raise RuntimeError(f"Sync {run.pk} is {current.status}, not running.")
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                # CREATE INDEX and TRUNCATE on staging refuse a table with deferred foreign
+                # key checks pending (rows staged in this same transaction, as when a test
+                # runs the sync inside one): run them now, for the rest of the transaction.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             index_written = _index_apply(cursor, run_id=run.pk, now=now)
         failing = _failing_rows(run.pk)
         report_written = reconcile(run, failing, now)
