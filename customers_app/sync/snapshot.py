@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 
 from customers_app.bindings.reconcile import reconcile
 from customers_app.bindings.rows import BindingRow
@@ -43,20 +44,27 @@ def _any_differs(index: str, names) -> str:
     )
 
 
-def _merge_duplicates(cursor, staged: str, run_id: int) -> None:
-    """Keep one staged row per uuid: offset paging over a list that changes while it is
-    walked can return a customer twice. The last row read wins."""
-    cursor.execute(
-        f"SELECT COUNT(*) - COUNT(DISTINCT uuid) FROM {staged} WHERE run_id = %s",  # noqa: S608
-        [run_id],
-    )
-    if not cursor.fetchone()[0]:
+def _staged_uuids_indexed(cursor, staged: str, run_id: int) -> None:
+    """Index staging by (run, uuid), keeping one row per uuid: offset paging over a list
+    that changes while it is walked can return a customer twice; the last row read wins.
+
+    The index is built unique first: one sort that, when it succeeds (nearly always),
+    also proves there is nothing to merge. Counting duplicates before building it cost a
+    second sort of every staged row (1.3 s at 1M on PostgreSQL).
+    """
+    unique = f"CREATE UNIQUE INDEX {_STAGED_UUID_INDEX} ON {staged} (run_id, uuid)"
+    try:
+        with transaction.atomic():  # a savepoint: the failed statement is undone alone
+            cursor.execute(unique)
         return
+    except IntegrityError:
+        pass
     cursor.execute(
         f"DELETE FROM {staged} WHERE run_id = %s AND id NOT IN "  # noqa: S608
         f"(SELECT MAX(id) FROM {staged} WHERE run_id = %s GROUP BY uuid)",
         [run_id, run_id],
     )
+    cursor.execute(unique)
 
 
 def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
@@ -65,8 +73,7 @@ def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
     staged = connection.ops.quote_name(StagedCustomer._meta.db_table)
     # Built once, sorted, now that every row is in (see StagedCustomer): finding which
     # index rows a sync did not see probes staging by uuid.
-    cursor.execute(f"CREATE INDEX IF NOT EXISTS {_STAGED_UUID_INDEX} ON {staged} (run_id, uuid)")
-    _merge_duplicates(cursor, staged, run_id)
+    _staged_uuids_indexed(cursor, staged, run_id)
     moment = IndexedCustomer._meta.get_field("last_seen_at").get_db_prep_save(now, connection)
     copied = INDEX_FIELDS
     target_columns = ", ".join(_quoted(IndexedCustomer, name) for name in copied)
@@ -97,7 +104,10 @@ def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
     cursor.execute(
         f"INSERT INTO {index} ({target_columns}, {first_seen}, {last_seen}) "  # noqa: S608
         f"SELECT {source_columns}, %s, %s FROM {staged} s WHERE s.run_id = %s AND NOT EXISTS "
-        f"(SELECT 1 FROM {index} i WHERE i.uuid = s.uuid)",
+        # In uuid order, the unique index on it fills page after page instead of at
+        # random: a first sync's million inserts took 70 s instead of 95 on PostgreSQL
+        # (a third of the buffer writes), the other indexes being as random either way.
+        f"(SELECT 1 FROM {index} i WHERE i.uuid = s.uuid) ORDER BY s.uuid",
         [moment, moment, run_id],
     )
     written += max(cursor.rowcount, 0)
@@ -137,6 +147,13 @@ def snapshot_make_current(*, run: ScanRun, now: datetime) -> tuple[int, int]:
                 # key checks pending (rows staged in this same transaction, as when a test
                 # runs the sync inside one): run them now, for the rest of the transaction.
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                # The statements below join a million staged rows to a million index rows:
+                # with the default 4 MB each hash or sort spills to disk (an unchanged
+                # sync's comparison took 4.3 s at 1M, 2.3 s with 256 MB). For this
+                # transaction only.
+                cursor.execute(
+                    "SELECT set_config('work_mem', %s, true)", [settings.SYNC_SNAPSHOT_WORK_MEM]
+                )
             index_written = _index_apply(cursor, run_id=run.pk, now=now)
         failing = _failing_rows(run.pk)
         report_written = reconcile(run, failing, now)

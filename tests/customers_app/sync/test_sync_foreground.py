@@ -17,6 +17,7 @@ from customers_app.models import (
 from customers_app.sync.rows import INDEX_FIELDS, IndexRow, index_row_from_customer
 from customers_app.sync.runs import sync_run
 from wonder.parsing import parse_customer
+from wonder_sandbox.data import CustomerStore
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +111,37 @@ def test_a_customer_gone_from_wonder_leaves_the_index_and_a_changed_one_is_rewri
     assert changed.name != "Old name"
     assert changed.last_seen_at == second.finished_at or changed.last_seen_at > gone.first_seen_at
     assert second.rows_written == 2
+
+
+def test_a_customer_read_twice_while_the_list_shifts_is_indexed_once(
+    live_sandbox, settings, monkeypatch
+):
+    # A customer added at the head of Wonder's list after the first page was read: every
+    # later page starts one row earlier, so the first page's last customer comes twice
+    # (and, were the last page full, the list's last customer would be missed until the
+    # next sync: README, "What a concurrent change can cost").
+    settings.SYNC_PAGE_SIZE = 50
+    unshifted_page = CustomerStore.page
+
+    def shifted(store, linked_source_type, offset, limit):
+        return unshifted_page(store, linked_source_type, max(0, offset - 1), limit)
+
+    monkeypatch.setattr(CustomerStore, "page", shifted)
+    customers = _sandbox_customers(live_sandbox.store)
+    read_twice = [
+        list(live_sandbox.store.iter_customers(source_type))[49]["uuid"]
+        for source_type in ("User", "Store")
+    ]
+
+    run = sync_run(partitions=2, concurrency=2)
+
+    assert run.status == ScanStatus.COMPLETED, run.error
+    assert run.customers_seen == len(customers) + len(read_twice)
+    indexed = list(IndexedCustomer.objects.values_list("uuid", flat=True))
+    assert sorted(indexed) == sorted(customers)
+    for uuid in read_twice:
+        assert indexed.count(uuid) == 1
+    assert not StagedCustomer.objects.exists()
 
 
 def test_a_sync_that_fails_midway_leaves_index_and_report_as_they_were(live_sandbox, settings):
