@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from .contract import ContractCustomer, _ContractCard, _ContractToken
-from .records import Customer, mask_card_number
+from .records import Customer, card_numbers_masked, mask_card_number
 
 __all__ = ["CustomerColumns", "customer_columns", "customer_columns_from_records"]
 
@@ -103,7 +103,9 @@ def customer_columns(rows: Sequence[ContractCustomer]) -> CustomerColumns:
         uuid=uuid, reference_number=reference, name=name, email=email, dial_code=dial_code,
         phone=phone, default_payment_method=method, token_type=token_type, token_state=state,
         token_is_default=is_default, error_code=error_code, error_message=error_message,
-        card_number=[mask_card_number(each) if each else each for each in number],
+        card_number=number
+        if card_numbers_masked(number)
+        else [mask_card_number(each) if each else each for each in number],
         card_brand=brand, card_exp_month=exp_month, card_exp_year=exp_year,
     )  # fmt: skip
 

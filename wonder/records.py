@@ -25,6 +25,7 @@ __all__ = [
     "LINKED_SOURCE_TYPES",
     "PaymentToken",
     "card_last4",
+    "card_numbers_masked",
     "is_binding_problem",
     "mask_card_number",
 ]
@@ -38,6 +39,8 @@ BINDING_PROBLEM_STATES = frozenset({"failed", "pending"})
 _MASK_CHARACTERS = frozenset("*xX•#")
 # A number already masked to its first 6 and last 4 digits ("424242******4242").
 _ALREADY_MASKED = re.compile(r"[0-9]{6}\*+[0-9]{4}").fullmatch
+# A column of numbers, one per line, each already masked or blank.
+_MASKED_LINES = re.compile(r"(?:(?:[0-9]{6}\*+[0-9]{4})?\n)*").fullmatch
 
 
 def is_binding_problem(*, state: str, error_code: str) -> bool:
@@ -49,6 +52,17 @@ def card_last4(number: str) -> str:
     """The last 4 digits of a (masked) card number, or "" when it does not end in 4."""
     tail = number[-4:]
     return tail if tail.isdigit() else ""
+
+
+def card_numbers_masked(numbers: list[str]) -> bool:
+    """True when every one of ``numbers`` is blank or already masked ("424242******4242").
+
+    One C-level match over a page's whole column, so the sync (every card Wonder has)
+    looks at each number only in a page where some number needs masking.
+    """
+    joined = "\n".join(numbers)
+    # A number holding a line break would otherwise pass as two masked numbers.
+    return joined.count("\n") == len(numbers) - 1 and _MASKED_LINES(joined + "\n") is not None
 
 
 def mask_card_number(raw: str) -> str:

@@ -11,13 +11,14 @@ digits only, as the client already masked it.
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from dataclasses import dataclass, fields
 
 from customers_app.models import IndexedCustomer
 from wonder import Customer
 from wonder.columns import CustomerColumns, customer_columns_from_records
-from wonder.records import card_last4, is_binding_problem
+from wonder.records import BINDING_PROBLEM_STATES, card_last4, card_numbers_masked
 
 __all__ = ["INDEX_FIELDS", "IndexRow", "index_row_from_customer", "staged_rows"]
 
@@ -74,10 +75,25 @@ def _fitted(values: list[str], length: int) -> list[str]:
 
 def _digits(values: list[str]) -> list[str]:
     """The ASCII digits of each value, in order ("6589 8353" -> "65898353")."""
+    joined = "".join(values)
+    if joined.isascii() and joined.isdigit():  # no value holds anything else: as they are
+        return values
     return [
         value if value.isascii() and value.isdigit() else _NOT_ASCII_DIGITS.sub("", value)
         for value in values
     ]
+
+
+_FIRST6 = operator.itemgetter(slice(None, 6))
+_LAST4 = operator.itemgetter(slice(-4, None))
+
+
+def _card_first6_last4(numbers: list[str]) -> tuple[list[str], list[str]]:
+    """Each number's first 6 and last 4 digits ("" where it has none to keep)."""
+    if card_numbers_masked(numbers):
+        # Every number "424242******4242" or blank: slices say it (blank gives blank).
+        return list(map(_FIRST6, numbers)), list(map(_LAST4, numbers))
+    return _card_first6(numbers), list(map(card_last4, numbers))
 
 
 def _card_first6(numbers: list[str]) -> list[str]:
@@ -101,11 +117,11 @@ def _first6_of_digits(number: str) -> str:
 
 
 def _binding_problems(states: list[str], error_codes: list[str]) -> list[bool]:
-    """The failed bindings report's rule (``records.is_binding_problem``) per customer."""
-    return [
-        is_binding_problem(state=state, error_code=code)
-        for state, code in zip(states, error_codes, strict=True)
-    ]
+    """The failed bindings report's rule (``records.is_binding_problem``) per customer:
+    a problem state, or any error code. The states are stripped text (``CustomerColumns``)
+    and a page holds a handful of them: each is judged once."""
+    problem_state = {state: state.lower() in BINDING_PROBLEM_STATES for state in set(states)}
+    return list(map(operator.or_, map(problem_state.__getitem__, states), map(bool, error_codes)))
 
 
 def staged_rows(columns: CustomerColumns, linked_source_type: str) -> list[tuple]:
@@ -132,11 +148,10 @@ def staged_rows(columns: CustomerColumns, linked_source_type: str) -> list[tuple
         "error_code": columns.error_code,
         "error_message": columns.error_message,
         "card_brand": columns.card_brand,
-        "card_first6": _card_first6(columns.card_number),
-        "card_last4": list(map(card_last4, columns.card_number)),
         "card_exp_month": columns.card_exp_month,
         "card_exp_year": columns.card_exp_year,
     }
+    text["card_first6"], text["card_last4"] = _card_first6_last4(columns.card_number)
     lengths = _column_lengths()
     values = [
         columns.token_is_default

@@ -1,10 +1,11 @@
 import dataclasses
+import json
 
 import pytest
 
 from wonder.errors import WonderBadResponse
 from wonder.parsing import parse_customer, parse_customer_list
-from wonder.records import PaymentToken, mask_card_number
+from wonder.records import PaymentToken, card_numbers_masked, mask_card_number
 
 SECRET_TOKEN = "tok_4f1c2b9a8e7d6c5b4a39281706f5e4d3"
 
@@ -24,6 +25,38 @@ SECRET_TOKEN = "tok_4f1c2b9a8e7d6c5b4a39281706f5e4d3"
 )
 def test_card_numbers_are_remasked_to_first_six_and_last_four(upstream, shown):
     assert mask_card_number(upstream) == shown
+
+
+@pytest.mark.parametrize(
+    ("numbers", "masked"),
+    [
+        (["424242******4242", "", "371449*****8431"], True),
+        (["", ""], True),
+        (["424242******4242", "4242424242424242"], False),
+        (["424242******4242", "4242xxxxxxxx4242"], False),
+        # One value holding two masked numbers keeps 20 digits: never passed as masked.
+        (["424242******4242\n424242******4242"], False),
+        (["424242******4242 "], False),
+        (["４２４２４２******4242"], False),  # full-width digits are digits too
+    ],
+)
+def test_a_column_of_card_numbers_is_seen_as_masked_only_when_every_one_is(numbers, masked):
+    assert card_numbers_masked(numbers) is masked
+
+
+def test_a_page_column_with_one_unmasked_number_has_it_masked():
+    from wonder.columns import customer_columns, customer_columns_from_records
+    from wonder.contract import decode_customer_page
+
+    rows = [
+        {"uuid": f"u{i}", "reference_number": f"r{i}",
+         "default_payment_token": {"token": SECRET_TOKEN, "credit_card": {"number": number}}}
+        for i, number in enumerate(["424242******4242", "4242\n4242424242424242"])
+    ]  # fmt: skip
+    body = json.dumps({"code": 0, "data": {"customers": rows}}).encode()
+    columns = customer_columns(decode_customer_page(body)["data"]["customers"])
+    assert columns.card_number == ["424242******4242", "424242**********4242"]
+    assert customer_columns_from_records([]).card_number == []
 
 
 def test_short_digit_strings_keep_only_the_last_four():
