@@ -214,21 +214,44 @@ def test_a_body_that_does_not_gunzip_is_retried_then_reported_unavailable(key_pa
     assert len(fake.requests) == 2
 
 
-def test_non_json_is_a_bad_response(key_pair):
+# A page read as records (the customer list), and as the sync reads it: fetched on one
+# thread, decoded into columns on another.
+PAGE_READS = {
+    "records": lambda client: client.list_customers(limit=5),
+    "columns": lambda client: client.fetch_customer_page(limit=5).decoded(),
+}
+
+
+@pytest.mark.parametrize("read", PAGE_READS.values(), ids=PAGE_READS)
+def test_non_json_is_a_bad_response(key_pair, read):
     with ScriptedWonder(ScriptedAnswer(200, "<html>maintenance</html>")) as fake:
-        with pytest.raises(WonderBadResponse):
-            make_client(fake.base_url, key_pair).list_customers(limit=5)
+        with pytest.raises(WonderBadResponse) as caught:
+            read(make_client(fake.base_url, key_pair))
     assert len(fake.requests) == 1
+    assert caught.value.request_id == fake.requests[0].headers["X-Request-ID"]
 
 
+@pytest.mark.parametrize("read", PAGE_READS.values(), ids=PAGE_READS)
 @pytest.mark.parametrize("code", ["E000001", 4001])
-def test_an_error_code_in_a_200_envelope_is_a_rejection(key_pair, code):
+def test_an_error_code_in_a_200_envelope_is_a_rejection(key_pair, code, read):
     envelope = {"code": code, "message": "Invalid <b>parameter</b>", "data": None}
     with ScriptedWonder(ScriptedAnswer(200, envelope)) as fake:
         with pytest.raises(WonderRequestRejected) as caught:
-            make_client(fake.base_url, key_pair).list_customers(limit=5)
+            read(make_client(fake.base_url, key_pair))
     assert caught.value.upstream_code == str(code)
     assert caught.value.upstream_message == "Invalid <b>parameter</b>"
+    assert caught.value.status == 200
+
+
+def test_a_fetched_page_is_decoded_later_into_the_columns_list_customers_gives(sandbox, key_pair):
+    client = make_client(sandbox.base_url, key_pair)
+    fetched = client.fetch_customer_page(limit=50, offset=50, linked_source_type="Store")
+    assert isinstance(fetched.body, bytes) and sandbox.request_count() == 1
+    page = fetched.decoded()
+    again = client.list_customers(limit=50, offset=50, linked_source_type="Store", as_columns=True)
+    assert page.columns == again.columns and len(page.columns) == 50
+    assert (page.offset, page.limit, page.total) == (50, 50, again.total)
+    assert page.rows_returned == 50 and page.linked_source_type == "Store"
 
 
 def test_older_error_fields_are_understood(key_pair):
