@@ -20,7 +20,14 @@ from wonder import Customer
 from wonder.columns import CustomerColumns, customer_columns_from_records
 from wonder.records import BINDING_PROBLEM_STATES, card_last4, card_numbers_masked
 
-__all__ = ["INDEX_FIELDS", "IndexRow", "index_row_from_customer", "staged_rows"]
+__all__ = [
+    "INDEX_FIELDS",
+    "STAGED_FIELDS",
+    "IndexRow",
+    "index_row_from_customer",
+    "staged_columns",
+    "staged_rows",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,9 @@ class IndexRow:
 
 
 INDEX_FIELDS = tuple(field.name for field in fields(IndexRow))
+# What staging keeps of a customer: its index row, the masked card number the report
+# shows ("424242******4242") and whether the binding is a problem (the report's rule).
+STAGED_FIELDS = (*INDEX_FIELDS, "card_number", "binding_problem")
 # The text fields, in order: every field but token_is_default.
 _TEXT_FIELDS = tuple(name for name in INDEX_FIELDS if name != "token_is_default")
 _NOT_ASCII_DIGITS = re.compile(r"[^0-9]+")
@@ -124,9 +134,8 @@ def _binding_problems(states: list[str], error_codes: list[str]) -> list[bool]:
     return list(map(operator.or_, map(problem_state.__getitem__, states), map(bool, error_codes)))
 
 
-def staged_rows(columns: CustomerColumns, linked_source_type: str) -> list[tuple]:
-    """One page's staging rows: the ``INDEX_FIELDS`` values, then the masked card number
-    and whether the binding is a problem (the failed bindings report's two facts)."""
+def staged_columns(columns: CustomerColumns, linked_source_type: str) -> list[list]:
+    """One page's staging values, one list per ``STAGED_FIELDS`` name, in that order."""
     phone_digits = _digits(columns.phone)
     # A page holds a handful of dial codes ("+852", "+86"): each one's digits once.
     dial_digits = dict(zip(codes := set(columns.dial_code), _digits(list(codes)), strict=True))
@@ -162,7 +171,12 @@ def staged_rows(columns: CustomerColumns, linked_source_type: str) -> list[tuple
     # The report keeps the masked number as the client made it ("424242******4242").
     card_number = _fitted(columns.card_number, 32)
     problems = _binding_problems(columns.token_state, columns.error_code)
-    return list(zip(*values, card_number, problems, strict=True))
+    return [*values, card_number, problems]
+
+
+def staged_rows(columns: CustomerColumns, linked_source_type: str) -> list[tuple]:
+    """One page's staging rows: a tuple of ``STAGED_FIELDS`` values per customer."""
+    return list(zip(*staged_columns(columns, linked_source_type), strict=True))
 
 
 def index_row_from_customer(customer: Customer, linked_source_type: str) -> IndexRow:

@@ -36,10 +36,10 @@ from customers_app.models import (
     SyncPartition,
 )
 from customers_app.signals import sync_completed
-from customers_app.sync.rows import staged_rows
+from customers_app.sync.rows import staged_columns
 from customers_app.sync.schedule import sync_schedule_next
 from customers_app.sync.snapshot import snapshot_make_current
-from customers_app.sync.staging import StagingWriter, staged_rows_write
+from customers_app.sync.staging import StagingWriter, staged_columns_write
 from customers_app.sync.status import customer_index_as_of_forget
 from customers_app.sync.walk import partition_walk
 from wonder import CustomerPage, WonderCircuitOpen, WonderError
@@ -198,9 +198,9 @@ class _Progress:
 
     def page(self, page: CustomerPage, linked_source_type: str, totals: dict) -> None:
         cpu_started = time.thread_time()
-        rows = staged_rows(page.columns, linked_source_type)
+        columns = staged_columns(page.columns, linked_source_type)
         built, wall_started = time.thread_time(), time.perf_counter()
-        self.rows_staged += staged_rows_write(run_id=self.run_id, rows=rows)
+        self.rows_staged += staged_columns_write(run_id=self.run_id, columns=columns)
         self.write_seconds += time.perf_counter() - wall_started
         self.build_cpu += built - cpu_started
         self.write_cpu += time.thread_time() - built

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import queue
+import re
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -19,38 +20,68 @@ from typing import Any
 from django.db import connection, transaction
 
 from customers_app.models import StagedCustomer
-from customers_app.sync.rows import INDEX_FIELDS
+from customers_app.sync.rows import STAGED_FIELDS
 
-__all__ = ["StagingWriter", "staged_rows_delete", "staged_rows_write"]
+__all__ = ["StagingWriter", "staged_columns_write", "staged_rows_delete"]
 
 
 @functools.cache
 def _insert_columns() -> tuple[str, list[str]]:
     meta = StagedCustomer._meta
-    names = ["run", *INDEX_FIELDS, "card_number", "binding_problem"]
+    names = ["run", *STAGED_FIELDS]
     columns = [meta.get_field(name).column for name in names]
     table = connection.ops.quote_name(meta.db_table)
     return table, columns
 
 
-def staged_rows_write(*, run_id: int, rows: Iterable[tuple]) -> int:
-    """Add ``rows`` (``rows.staged_rows``) of run ``run_id`` to staging in one transaction;
-    returns how many."""
-    table, columns = _insert_columns()
-    column_list = ", ".join(connection.ops.quote_name(column) for column in columns)
-    values = [(run_id, *row) for row in rows]
-    if not values:
+# COPY's text format: a tab between fields, a line per row, \N for NULL, and these four
+# characters written as escapes inside a value.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_COPY_BOOLEANS = {True: "t", False: "f", None: "\\N"}
+
+
+def _copy_field(values: list) -> list[str]:
+    """One column's values as COPY's text format writes them.
+
+    Booleans (nullable) by a lookup; text as it is unless somewhere in the column there is
+    a character to escape, found by one search over the whole column.
+    """
+    if values and not isinstance(values[0], str):
+        return list(map(_COPY_BOOLEANS.__getitem__, values))
+    if _COPY_SPECIAL.search("".join(values)):
+        return [value.translate(_COPY_ESCAPES) for value in values]
+    return values
+
+
+def _copy_text(run_id: int, columns: list[list]) -> str:
+    """The rows of ``columns`` (``rows.staged_columns``) for ``COPY ... FROM STDIN``.
+
+    Joined in C, a line per customer: psycopg's ``write_row`` adapted 23 values per row one
+    by one in Python, about 5 ms a page of 1,000 (bench/README.md).
+    """
+    run = [str(run_id)] * len(columns[0])
+    lines = map("\t".join, zip(run, *map(_copy_field, columns), strict=True))
+    return "\n".join(lines) + "\n"
+
+
+def staged_columns_write(*, run_id: int, columns: list[list]) -> int:
+    """Add the rows of ``columns`` (``rows.staged_columns``: one list per staged field) of
+    run ``run_id`` to staging in one transaction; returns how many."""
+    count = len(columns[0]) if columns else 0
+    if not count:
         return 0
+    table, names = _insert_columns()
+    column_list = ", ".join(connection.ops.quote_name(name) for name in names)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
-                for row_values in values:
-                    copy.write_row(row_values)
+                copy.write(_copy_text(run_id, columns))
         else:
-            placeholders = ", ".join(["%s"] * len(columns))
+            placeholders = ", ".join(["%s"] * len(names))
             statement = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
-            cursor.executemany(statement, values)
-    return len(values)
+            cursor.executemany(statement, zip([run_id] * count, *columns, strict=True))
+    return count
 
 
 def staged_rows_delete(*, run_ids: Iterable[int]) -> None:
