@@ -81,6 +81,8 @@ def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
     first_seen = _quoted(IndexedCustomer, "first_seen_at")
     last_seen = _quoted(IndexedCustomer, "last_seen_at")
     written = 0
+    cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {index})")  # noqa: S608
+    index_was_empty = not cursor.fetchone()[0]
     # Absent from a complete sync: the customer is no longer Wonder's; it leaves the index.
     cursor.execute(
         f"DELETE FROM {index} WHERE NOT EXISTS "  # noqa: S608
@@ -101,15 +103,21 @@ def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
         [moment, run_id],
     )
     written += max(cursor.rowcount, 0)
-    cursor.execute(
+    insert = (
         f"INSERT INTO {index} ({target_columns}, {first_seen}, {last_seen}) "  # noqa: S608
-        f"SELECT {source_columns}, %s, %s FROM {staged} s WHERE s.run_id = %s AND NOT EXISTS "
-        # In uuid order, the unique index on it fills page after page instead of at
-        # random: a first sync's million inserts took 70 s instead of 95 on PostgreSQL
-        # (a third of the buffer writes), the other indexes being as random either way.
-        f"(SELECT 1 FROM {index} i WHERE i.uuid = s.uuid) ORDER BY s.uuid",
-        [moment, moment, run_id],
+        f"SELECT {source_columns}, %s, %s FROM {staged} s WHERE s.run_id = %s"
     )
+    if index_was_empty:
+        # A first sync: every staged row is new. In uuid order, the unique index on it
+        # fills page after page instead of at random (a third of the buffer writes).
+        cursor.execute(f"{insert} ORDER BY s.uuid", [moment, moment, run_id])
+    else:
+        # Sorting here would cost more than it saves: the planner then probes the index
+        # once per staged row (6.7 s at 1M against 1-2 s for a hash anti-join).
+        cursor.execute(
+            f"{insert} AND NOT EXISTS (SELECT 1 FROM {index} i WHERE i.uuid = s.uuid)",  # noqa: S608
+            [moment, moment, run_id],
+        )
     written += max(cursor.rowcount, 0)
     return written
 
