@@ -14,6 +14,8 @@ FROM) both run: the rows never travel to Python and back.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.conf import settings
@@ -67,6 +69,38 @@ def _staged_uuids_indexed(cursor, staged: str, run_id: int) -> None:
     cursor.execute(unique)
 
 
+@contextmanager
+def _secondary_indexes_rebuilt(cursor, table: str) -> Iterator[None]:
+    """Drop ``table``'s indexes other than its primary key and unique constraints, and
+    create them again as they were when the block ends (in the same transaction: if it
+    fails they are back as they were). Building an index from a million rows at once is
+    a sort; keeping it while inserting them is a million random updates.
+
+    Meanwhile the table is locked against readers. Only a first sync does this: until
+    then the search says the index is being built, without reading it.
+    """
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes "
+            "WHERE schemaname = current_schema() AND tablename = %s AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass)",
+            [table, connection.ops.quote_name(table)],
+        )
+    else:
+        # SQLite's own indexes for unique constraints have no SQL and stay.
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master "
+            "WHERE type = 'index' AND tbl_name = %s AND sql IS NOT NULL",
+            [table],
+        )
+    definitions = cursor.fetchall()
+    for name, _definition in definitions:
+        cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
+    yield
+    for _name, definition in definitions:
+        cursor.execute(definition)
+
+
 def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
     """Make the index equal to run ``run_id``'s staged rows; returns rows written."""
     index = connection.ops.quote_name(IndexedCustomer._meta.db_table)
@@ -88,6 +122,20 @@ def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
     written = 0
     cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {index})")  # noqa: S608
     index_was_empty = not cursor.fetchone()[0]
+    if index_was_empty:
+        # A first sync: every staged row is new. Its search indexes are dropped for the
+        # insert and built again after it, each in one sorted pass (PostgreSQL, 1M: 48 s
+        # instead of 85 row by row). In uuid order, the unique index on it fills page
+        # after page instead of at random.
+        with _secondary_indexes_rebuilt(cursor, IndexedCustomer._meta.db_table):
+            cursor.execute(
+                f"INSERT INTO {index} ({target_columns}, {first_seen}, {last_seen}) "  # noqa: S608
+                f"SELECT {source_columns}, %s, %s FROM {staged} s WHERE s.run_id = %s "
+                f"ORDER BY s.uuid",
+                [moment, moment, run_id],
+            )
+            inserted = max(cursor.rowcount, 0)
+        return inserted
     # Absent from a complete sync: the customer is no longer Wonder's; it leaves the index.
     cursor.execute(
         f"DELETE FROM {index} WHERE NOT EXISTS "  # noqa: S608
@@ -108,21 +156,12 @@ def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
         [moment, run_id],
     )
     written += max(cursor.rowcount, 0)
-    insert = (
+    cursor.execute(
         f"INSERT INTO {index} ({target_columns}, {first_seen}, {last_seen}) "  # noqa: S608
-        f"SELECT {source_columns}, %s, %s FROM {staged} s WHERE s.run_id = %s"
+        f"SELECT {source_columns}, %s, %s FROM {staged} s WHERE s.run_id = %s AND NOT EXISTS "
+        f"(SELECT 1 FROM {index} i WHERE i.uuid = s.uuid)",
+        [moment, moment, run_id],
     )
-    if index_was_empty:
-        # A first sync: every staged row is new. In uuid order, the unique index on it
-        # fills page after page instead of at random (a third of the buffer writes).
-        cursor.execute(f"{insert} ORDER BY s.uuid", [moment, moment, run_id])
-    else:
-        # Sorting here would cost more than it saves: the planner then probes the index
-        # once per staged row (6.7 s at 1M against 1-2 s for a hash anti-join).
-        cursor.execute(
-            f"{insert} AND NOT EXISTS (SELECT 1 FROM {index} i WHERE i.uuid = s.uuid)",  # noqa: S608
-            [moment, moment, run_id],
-        )
     written += max(cursor.rowcount, 0)
     return written
 
@@ -164,9 +203,10 @@ def snapshot_make_current(*, run: ScanRun, now: datetime) -> tuple[int, int]:
                 # with the default 4 MB each hash or sort spills to disk (an unchanged
                 # sync's comparison took 4.3 s at 1M, 2.3 s with 256 MB). For this
                 # transaction only.
-                cursor.execute(
-                    "SELECT set_config('work_mem', %s, true)", [settings.SYNC_SNAPSHOT_WORK_MEM]
-                )
+                for name in ("work_mem", "maintenance_work_mem"):
+                    cursor.execute(
+                        "SELECT set_config(%s, %s, true)", [name, settings.SYNC_SNAPSHOT_WORK_MEM]
+                    )
             index_written = _index_apply(cursor, run_id=run.pk, now=now)
         failing = _failing_rows(run.pk)
         report_written = reconcile(run, failing, now)

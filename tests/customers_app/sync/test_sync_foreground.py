@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from customers_app.models import (
     FailedBinding,
@@ -80,6 +81,23 @@ def test_no_token_value_or_more_than_six_and_four_card_digits_is_stored(live_san
     assert "tok_" not in stored
     assert not FailedBinding.objects.filter(card_number__regex=r"\d{7}").exists()
     assert not IndexedCustomer.objects.filter(card_first6__regex=r"\d{7}").exists()
+
+
+def _index_definitions() -> dict:
+    table = IndexedCustomer._meta.db_table
+    with connection.cursor() as cursor:
+        return connection.introspection.get_constraints(cursor, table)
+
+
+def test_a_first_sync_leaves_every_search_index_as_the_migrations_made_it(live_sandbox):
+    # The first sync drops them for its insert and builds them again (snapshot.py).
+    before = _index_definitions()
+
+    assert sync_run().status == ScanStatus.COMPLETED
+
+    assert _index_definitions() == before
+    assert {"ic_name_id", "ic_reference", "ic_card_last4"} <= set(before)
+    assert IndexedCustomer.objects.filter(name__startswith="C").order_by("name", "id").exists()
 
 
 def test_a_second_sync_with_nothing_changed_writes_no_index_row(live_sandbox):
