@@ -131,7 +131,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("reason when failed"))
     def short_error(self, run: ScanRun) -> str:
-        return run.error[:120]
+        return run.failure_reason[:120]
 
 
 @admin.register(IndexedCustomer)

@@ -47,6 +47,9 @@ class ScanRun(models.Model):
     failures_found = models.PositiveIntegerField(_("failures found"), default=0)
     upstream_requests = models.PositiveIntegerField(_("requests"), default=0)
     error = models.TextField(_("reason when failed"), blank=True)
+    # What made it fail, as facts (customers_app/sync/failure.py): the page words them in
+    # the reader's language; ``error`` is the same reason in English.
+    failure = models.JSONField(_("failure"), default=dict, blank=True)
     # Who asked for it (the Refresh button's user; empty for cron, schedule and automatic).
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -88,6 +91,13 @@ class ScanRun(models.Model):
 
     def __str__(self) -> str:
         return _("Sync %(id)s (%(status)s)") % {"id": self.pk, "status": self.get_status_display()}
+
+    @property
+    def failure_reason(self) -> str:
+        """Why it failed, in the active language (``error`` for runs from before)."""
+        from customers_app.sync.failure import failure_reason  # the models load first
+
+        return failure_reason(self.failure, fallback=self.error)
 
     @property
     def is_queued(self) -> bool:

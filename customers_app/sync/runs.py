@@ -36,13 +36,20 @@ from customers_app.models import (
     SyncPartition,
 )
 from customers_app.signals import sync_completed
+from customers_app.sync.failure import (
+    failure_facts_stale,
+    failure_facts_unexpected,
+    failure_facts_unsaved,
+    failure_facts_upstream,
+    failure_reason_in_english,
+)
 from customers_app.sync.rows import staged_columns
 from customers_app.sync.schedule import sync_schedule_next
 from customers_app.sync.snapshot import snapshot_make_current
 from customers_app.sync.staging import StagingWriter, staged_columns_write
 from customers_app.sync.status import customer_index_as_of_forget
 from customers_app.sync.walk import partition_walk
-from wonder import CustomerPage, WonderCircuitOpen, WonderError
+from wonder import CustomerPage, WonderError
 from wonder.client import MAX_PAGE_SIZE
 from wonder.factory import wonder_client
 
@@ -88,11 +95,7 @@ def sync_expire_stale(*, now: datetime | None = None) -> int:
     failed = 0
     for run_id in set(stale_ids):
         try:
-            failed += _fail(
-                run_id,
-                "The sync stopped reporting progress: a worker running it probably died or "
-                "was restarted.",
-            )
+            failed += _fail(run_id, failure_facts_stale())
             _dead_tasks_failed(run_id=run_id, now=now)
         except OperationalError:  # the database is busy (SQLite): the next look will do it
             logger.info("could not fail stale sync %s now; the database is busy", run_id)
@@ -304,11 +307,11 @@ def sync_partition_execute(
         logger.info("sync %s partition %s stopped: the sync was failed", run_id, partition)
         return
     except (WonderError, ImproperlyConfigured) as error:
-        _fail(run_id, f"Wonder could not be read completely: {_failure_reason(error)}")
+        _fail(run_id, failure_facts_upstream(error))
         return
     except Exception as error:  # noqa: BLE001 - any failure must end the run, not hang it
         logger.exception("sync %s partition %s crashed", run_id, partition)
-        _fail(run_id, f"The sync stopped on an unexpected error ({type(error).__name__}).")
+        _fail(run_id, failure_facts_unexpected(error))
         return
     logger.info(
         "sync %s partition %s walked: %d requests, %d rows staged in %.3f s; process cpu "
@@ -351,7 +354,7 @@ def _complete(run_id: int) -> None:
         index_written, failing = snapshot_make_current(run=run, now=timezone.now())
     except Exception as error:  # noqa: BLE001
         logger.exception("sync %s could not make its snapshot current", run_id)
-        _fail(run_id, f"The sync could not be saved ({type(error).__name__}).")
+        _fail(run_id, failure_facts_unsaved(error))
         return
     # The snapshot alone (bench/sync.py reads it as the sync's tail); what follows runs
     # after the run is already completed.
@@ -395,25 +398,14 @@ def _old_task_results_delete() -> int:
     return deleted
 
 
-def _failure_reason(error: WonderError | ImproperlyConfigured) -> str:
-    """Why the walk stopped, worded to be read later (it is stored with the run)."""
-    if isinstance(error, WonderCircuitOpen):
-        # Its message counts down ("not asking it again for 29 s"): frozen in a stored
-        # reason, that countdown would be wrong on every later reading.
-        return (
-            "Wonder had failed several times in a row, so the dashboard had stopped asking it "
-            "for a short while."
-        )
-    request_id = getattr(error, "request_id", "")
-    return f"{error} (request id {request_id})" if request_id else str(error)
-
-
-def _fail(run_id: int, reason: str) -> int:
-    """Fail an active run (and its unfinished partitions); returns 1 if it was active."""
+def _fail(run_id: int, facts: dict) -> int:
+    """Fail an active run (and its unfinished partitions) for the reason ``facts`` record
+    (``failure.py``); returns 1 if it was active."""
     now = timezone.now()
+    reason = failure_reason_in_english(facts)
     with transaction.atomic():
         failed = ScanRun.objects.filter(pk=run_id, status__in=ACTIVE_SCAN_STATUSES).update(
-            status=ScanStatus.FAILED, finished_at=now, error=reason[:2000]
+            status=ScanStatus.FAILED, finished_at=now, error=reason[:2000], failure=facts
         )
         SyncPartition.objects.filter(run_id=run_id, status__in=ACTIVE_SCAN_STATUSES).update(
             status=ScanStatus.FAILED

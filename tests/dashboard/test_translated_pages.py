@@ -9,6 +9,7 @@ that stay as they are (Wonder, uuid, Visa...). A string someone forgets to mark 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -392,3 +393,28 @@ def test_password_change_throttled(db, settings):
         client.post("/accounts/password_change/", {"old_password": f"wrong-{attempt}", **change})
     response = client.post("/accounts/password_change/", {"old_password": PASSWORD, **change})
     assert "密碼錯誤次數過多。請於 15 分鐘後再試" in _assert_chinese(response)
+
+
+def test_why_a_sync_failed_is_told_in_chinese(scanned, settings):
+    # A real sync that Wonder fails (every request a 503, no retry), then one whose worker
+    # died: the report says why in the reader's language; the admin's reason stays English.
+    from customers_app.sync.runs import sync_expire_stale, sync_run
+
+    client = _chinese_client("view_customers", "view_failed_bindings")
+    settings.WONDER_MAX_RETRIES = 0
+    scanned.set_faults(error_rate=1.0)
+    failed = sync_run()
+    scanned.set_faults(error_rate=0.0)
+    assert failed.status == "failed"
+    assert failed.error.startswith("Wonder could not be read completely: Wonder is not answering.")
+    html = _assert_chinese(
+        client.get("/customers/failed-bindings/"), data_values=[failed.failure["request_id"]]
+    )
+    assert "未能完整讀取 Wonder：Wonder 沒有回應。" in html
+
+    dead = ScanRun.objects.create(status="running")
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    ScanRun.objects.filter(pk=dead.pk).update(heartbeat_at=an_hour_ago)
+    assert sync_expire_stale() == 1
+    html = _assert_chinese(client.get("/customers/failed-bindings/"))
+    assert "同步已停止回報進度：執行它的工作程序可能已終止或重新啟動。" in html

@@ -84,7 +84,7 @@ class Command(TranslatedCommand):
                 return
         if run.status == ScanStatus.FAILED:
             raise CommandError(
-                _("Sync %(id)s failed: %(reason)s") % {"id": run.pk, "reason": run.error}
+                _("Sync %(id)s failed: %(reason)s") % {"id": run.pk, "reason": run.failure_reason}
             )
         self.stdout.write(
             _(

@@ -73,7 +73,7 @@ def test_a_scan_that_fails_midway_leaves_the_previous_report_intact(live_sandbox
 
     assert failed.status == ScanStatus.FAILED
     assert "Wonder could not be read completely" in failed.error
-    assert re.search(r"\(request id [0-9a-f-]{36}\)", failed.error)  # to quote to Wonder
+    assert re.search(r"request id [0-9a-f-]{36}\)", failed.error)  # to quote to Wonder
     assert list(FailedBinding.objects.order_by("pk").values()) == before
     assert ScanRun.objects.filter(status=ScanStatus.COMPLETED).get() == first
 
