@@ -22,14 +22,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-_COLLECTED = re.compile(r"^==\d+== Collected : (\d+)$", re.MULTILINE)
+sys.path.insert(0, str(ROOT))
+
+from bench.instructions import parse_collected  # noqa: E402
+
+__all__ = ["instructions_per_page", "main"]
 
 # Run under callgrind: set up, warm up once, then count one pass of MODE.
 _MEASURED = """
@@ -110,29 +113,32 @@ def _count(mode: str, env: dict, customers: int) -> tuple[int, int]:
         )
     if finished.returncode != 0:
         raise RuntimeError(f"the {mode} run failed:\n{finished.stderr[-3000:]}")
-    found = _COLLECTED.findall(finished.stderr)
     pages = json.loads(finished.stdout.strip().splitlines()[-1])["pages"]
-    return int(found[0]), pages
+    return parse_collected(finished.stderr), pages
+
+
+def instructions_per_page(customers: int) -> dict[str, float]:
+    """Instructions per page of the walk and of the floor, over a sandbox of ``customers``."""
+    from bench.sync import Bench
+
+    with tempfile.TemporaryDirectory(prefix="sync-instructions-") as work_dir:
+        bench = Bench(Path(work_dir), argparse.Namespace(partitions=1, concurrency=8))
+        sandbox = bench.start_sandbox(customers)
+        try:
+            env = bench.env(f"sqlite:///{work_dir}/unused.sqlite3", LOG_LEVEL="WARNING")
+            counts = {mode: _count(mode, env, customers) for mode in ("walk", "floor")}
+        finally:
+            sandbox.terminate()
+    return {mode: total / pages for mode, (total, pages) in counts.items()}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=24_000)
     arguments = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    from bench.sync import Bench
-
-    with tempfile.TemporaryDirectory(prefix="sync-instructions-") as work_dir:
-        bench = Bench(Path(work_dir), argparse.Namespace(partitions=1, concurrency=8))
-        sandbox = bench.start_sandbox(arguments.customers)
-        try:
-            env = bench.env(f"sqlite:///{work_dir}/unused.sqlite3", LOG_LEVEL="WARNING")
-            counts = {mode: _count(mode, env, arguments.customers) for mode in ("walk", "floor")}
-        finally:
-            sandbox.terminate()
-    per_page = {mode: total / pages for mode, (total, pages) in counts.items()}
-    for mode, (_total, pages) in counts.items():
-        print(f"{mode:6s} {pages:4d} pages  {per_page[mode] / 1e6:8.2f} M instructions a page")
+    per_page = instructions_per_page(arguments.customers)
+    for mode, count in per_page.items():
+        print(f"{mode:6s} {count / 1e6:8.2f} M instructions a page")
     print(f"walk / floor: {per_page['walk'] / per_page['floor']:.2f}")
     return 0
 
