@@ -19,7 +19,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-__all__ = ["instructions_per_request", "main", "parse_collected"]
+__all__ = ["instructions_per_request", "main", "parse_collected", "run_under_callgrind"]
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 _COLLECTED = re.compile(r"^==\d+== Collected : (\d+)$", re.MULTILINE)
@@ -33,35 +33,46 @@ def parse_collected(valgrind_output: str) -> int:
     return int(found[0])
 
 
-def instructions_per_request(case: str, *, requests: int, customers: int = 20_000) -> int:
-    """Instructions one request of ``case`` executes, averaged over ``requests``."""
+def run_under_callgrind(command: list[str], *, env: dict | None = None):
+    """Run ``command`` under callgrind with counting off until the program switches it on
+    (``callgrind_control --instr=on``); the finished process, its output captured."""
     with tempfile.TemporaryDirectory(prefix="dashboard-callgrind-") as work_dir:
-        finished = subprocess.run(
+        return subprocess.run(
             [
                 "valgrind",
                 "--tool=callgrind",
                 "--instr-atstart=no",
                 f"--callgrind-out-file={Path(work_dir) / 'callgrind.out'}",
-                sys.executable,
-                "-m",
-                "bench.pages",
-                "--profile",
-                case,
-                "--profiler",
-                "callgrind",
-                "--requests",
-                str(requests),
-                # Latency only adds waiting, never instructions.
-                "--latency-ms",
-                "0",
-                "--customers",
-                str(customers),
+                *command,
             ],
             cwd=PROJECT_DIR,
+            env=env,
             capture_output=True,
             text=True,
             check=False,
         )
+
+
+def instructions_per_request(case: str, *, requests: int, customers: int = 20_000) -> int:
+    """Instructions one request of ``case`` executes, averaged over ``requests``."""
+    finished = run_under_callgrind(
+        [
+            sys.executable,
+            "-m",
+            "bench.pages",
+            "--profile",
+            case,
+            "--profiler",
+            "callgrind",
+            "--requests",
+            str(requests),
+            # Latency only adds waiting, never instructions.
+            "--latency-ms",
+            "0",
+            "--customers",
+            str(customers),
+        ]
+    )
     if finished.returncode != 0:
         raise RuntimeError(f"the profile failed:\n{finished.stderr[-3000:]}")
     return parse_collected(finished.stderr) // requests

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -30,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.instructions import parse_collected  # noqa: E402
+from bench.instructions import parse_collected, run_under_callgrind  # noqa: E402
 
 __all__ = ["instructions_per_page", "main"]
 
@@ -94,23 +93,8 @@ print(json.dumps({{"pages": measured}}))
 
 def _count(mode: str, env: dict, customers: int) -> tuple[int, int]:
     stores = customers // 4
-    with tempfile.TemporaryDirectory(prefix="sync-callgrind-") as work_dir:
-        finished = subprocess.run(
-            [
-                "valgrind",
-                "--tool=callgrind",
-                "--instr-atstart=no",
-                f"--callgrind-out-file={Path(work_dir) / 'callgrind.out'}",
-                sys.executable,
-                "-c",
-                _MEASURED.format(mode=mode, users=customers - stores, stores=stores),
-            ],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+    program = _MEASURED.format(mode=mode, users=customers - stores, stores=stores)
+    finished = run_under_callgrind([sys.executable, "-c", program], env=env)
     if finished.returncode != 0:
         raise RuntimeError(f"the {mode} run failed:\n{finished.stderr[-3000:]}")
     pages = json.loads(finished.stdout.strip().splitlines()[-1])["pages"]
