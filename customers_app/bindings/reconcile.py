@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from customers_app.bindings.rows import BindingRow, binding_row_values
+from customers_app.copy_text import copy_column, copy_text, copy_value
 from customers_app.models import FailedBinding, ScanRun, ScanStatus
 
 __all__ = ["reconcile"]
@@ -77,10 +78,17 @@ def _insert_new(rows: list[BindingRow], *, run: ScanRun, now: datetime) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # An INSERT per row, even pipelined, took 12.5 s for 120,000 rows; COPY streams
-            # them in one statement.
+            # them in one statement, as text made column by column (copy_text.py).
+            count = len(rows)
+            text = copy_text(
+                [
+                    *map(copy_column, zip(*map(binding_row_values, rows), strict=True)),
+                    [row.fingerprint() for row in rows],
+                    *([copy_value(value)] * count for value in (*scan_values, *default_values)),
+                ]
+            )
             with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
-                for row_values in values:
-                    copy.write_row(row_values)
+                copy.write(text)
             return
         placeholders = ", ".join(["%s"] * len(columns))
         statement = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import functools
 import queue
-import re
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import connection, transaction
 
+from customers_app.copy_text import copy_column, copy_text
 from customers_app.models import StagedCustomer
 from customers_app.sync.rows import STAGED_FIELDS
 
@@ -34,35 +34,10 @@ def _insert_columns() -> tuple[str, list[str]]:
     return table, columns
 
 
-# COPY's text format: a tab between fields, a line per row, \N for NULL, and these four
-# characters written as escapes inside a value.
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
-_COPY_BOOLEANS = {True: "t", False: "f", None: "\\N"}
-
-
-def _copy_field(values: list) -> list[str]:
-    """One column's values as COPY's text format writes them.
-
-    Booleans (nullable) by a lookup; text as it is unless somewhere in the column there is
-    a character to escape, found by one search over the whole column.
-    """
-    if values and not isinstance(values[0], str):
-        return list(map(_COPY_BOOLEANS.__getitem__, values))
-    if _COPY_SPECIAL.search("".join(values)):
-        return [value.translate(_COPY_ESCAPES) for value in values]
-    return values
-
-
 def _copy_text(run_id: int, columns: list[list]) -> str:
-    """The rows of ``columns`` (``rows.staged_columns``) for ``COPY ... FROM STDIN``.
-
-    Joined in C, a line per customer: psycopg's ``write_row`` adapted 23 values per row one
-    by one in Python, about 5 ms a page of 1,000 (bench/README.md).
-    """
+    """The rows of ``columns`` (``rows.staged_columns``) for ``COPY ... FROM STDIN``."""
     run = [str(run_id)] * len(columns[0])
-    lines = map("\t".join, zip(run, *map(_copy_field, columns), strict=True))
-    return "\n".join(lines) + "\n"
+    return copy_text([run, *map(copy_column, columns)])
 
 
 def staged_columns_write(*, run_id: int, columns: list[list]) -> int:
