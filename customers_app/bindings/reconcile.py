@@ -79,16 +79,22 @@ def _insert_new(rows: list[BindingRow], *, run: ScanRun, now: datetime) -> None:
         if connection.vendor == "postgresql":
             # An INSERT per row, even pipelined, took 12.5 s for 120,000 rows; COPY streams
             # them in one statement, as text made column by column (copy_text.py).
-            count = len(rows)
-            text = copy_text(
-                [
-                    *map(copy_column, zip(*map(binding_row_values, rows), strict=True)),
-                    [row.fingerprint() for row in rows],
-                    *([copy_value(value)] * count for value in (*scan_values, *default_values)),
-                ]
-            )
+            constants = [copy_value(value) for value in (*scan_values, *default_values)]
             with cursor.cursor.copy(f"COPY {table} ({column_list}) FROM STDIN") as copy:
-                copy.write(text)
+                # A batch at a time: the text of 120,000 rows at once doubled the worker's
+                # peak memory.
+                for batch in _batches(rows, 5000):
+                    copy.write(
+                        copy_text(
+                            [
+                                *map(
+                                    copy_column, zip(*map(binding_row_values, batch), strict=True)
+                                ),
+                                [row.fingerprint() for row in batch],
+                                *([value] * len(batch) for value in constants),
+                            ]
+                        )
+                    )
             return
         placeholders = ", ".join(["%s"] * len(columns))
         statement = f"INSERT INTO {table} ({column_list}) VALUES ({placeholders})"  # noqa: S608
