@@ -178,11 +178,11 @@ class WonderClient:
         ``rows_returned`` still counts every row Wonder sent. With ``as_columns`` the
         page comes as ``columns`` (``columns.py``: the sync reads every customer this way).
         """
-        query = _customers_query(limit, offset, linked_source_type)
         if as_columns:
             return self.fetch_customer_page(
                 limit=limit, offset=offset, linked_source_type=linked_source_type
             ).decoded()
+        query = _customers_query(limit, offset, linked_source_type)
         if binding_problems_only:
             # The scan reads every page: decode it straight into the documented types.
             answer = self._get(CUSTOMERS_PATH, query, decode=decode_customer_page)
@@ -386,8 +386,17 @@ class WonderClient:
                 payload=body, headers=response.headers, request_id=request_id, status=status
             )
         payload = _decode(body, decode or decode_json)
-        upstream_code, upstream_message = _upstream_error(payload)
         context = {"request_id": request_id, "status": status}
+        if 200 <= status < 300:
+            return UpstreamResponse(
+                payload=_checked_payload(payload, request_id=request_id, status=status),
+                headers=response.headers,
+                request_id=request_id,
+                status=status,
+            )
+        if status < 400:
+            raise WonderBadResponse(f"Wonder answered HTTP {status}.", **context)
+        upstream_code, upstream_message = _upstream_error(payload)
         if status in (401, 403):
             raise WonderCredentialsRejected(
                 f"Wonder rejected our credentials (HTTP {status}).",
@@ -401,20 +410,11 @@ class WonderClient:
                 upstream_message=upstream_message,
                 **context,
             )
-        if status >= 400:
-            raise WonderRequestRejected(
-                f"Wonder rejected the request (HTTP {status}).",
-                upstream_code=upstream_code,
-                upstream_message=upstream_message,
-                **context,
-            )
-        if not 200 <= status < 300:
-            raise WonderBadResponse(f"Wonder answered HTTP {status}.", **context)
-        return UpstreamResponse(
-            payload=_checked_payload(payload, request_id=request_id, status=status),
-            headers=response.headers,
-            request_id=request_id,
-            status=status,
+        raise WonderRequestRejected(
+            f"Wonder rejected the request (HTTP {status}).",
+            upstream_code=upstream_code,
+            upstream_message=upstream_message,
+            **context,
         )
 
 
