@@ -357,8 +357,9 @@ SYNC_MAX_AGE_SECONDS = int(env_number("SYNC_MAX_AGE_SECONDS", 6 * 3600, int))
 # A running sync none of whose partitions reported progress for this long died with its
 # worker: it is failed with that reason, and the next sync may start.
 SYNC_STALE_SECONDS = int(env_number("SYNC_STALE_SECONDS", 120, int))
-# PostgreSQL's work_mem for the snapshot transaction alone (it joins every staged row to the
-# index in a few statements; the server's default, 4MB, makes them spill to disk).
+# PostgreSQL's work_mem and maintenance_work_mem for the snapshot transaction alone (it joins
+# every staged row to the index in a few statements, and a first sync builds the search
+# indexes; the server's default work_mem, 4MB, makes the joins spill to disk).
 SYNC_SNAPSHOT_WORK_MEM = os.environ.get("SYNC_SNAPSHOT_WORK_MEM", "256MB")
 # django-tasks-db keeps every finished task's row; each completed sync deletes those older
 # than this many days (0 keeps them all).
