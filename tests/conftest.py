@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.utils import translation
 
 from tests.keys import KeyPair, new_key_pair
 from tests.workers import worker_env, workers  # noqa: F401  (fixtures: real db_worker processes)
@@ -31,6 +32,15 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _language_of_the_test_only():
+    # A page requested in Chinese leaves Chinese active on the thread after the response
+    # (LocaleMiddleware activates, nothing deactivates): a command run by the next test
+    # then printed Chinese where it expected English, depending on test order.
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(scope="session")

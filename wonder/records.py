@@ -38,9 +38,10 @@ BINDING_PROBLEM_STATES = frozenset({"failed", "pending"})
 # Characters Wonder (and card schemes) use to blank out card digits.
 _MASK_CHARACTERS = frozenset("*xX•#")
 # A number already masked to its first 6 and last 4 digits ("424242******4242").
-_ALREADY_MASKED = re.compile(r"[0-9]{6}\*+[0-9]{4}").fullmatch
+_MASKED = r"[0-9]{6}\*+[0-9]{4}"
+_ALREADY_MASKED = re.compile(_MASKED).fullmatch
 # A column of numbers, one per line, each already masked or blank.
-_MASKED_LINES = re.compile(r"(?:(?:[0-9]{6}\*+[0-9]{4})?\n)*").fullmatch
+_MASKED_LINES = re.compile(rf"(?:(?:{_MASKED})?\n)*").fullmatch
 
 
 def is_binding_problem(*, state: str, error_code: str) -> bool:

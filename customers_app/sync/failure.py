@@ -42,7 +42,6 @@ def failure_facts_upstream(error: WonderError | ImproperlyConfigured) -> dict[st
     return {
         "kind": UPSTREAM,
         "error": type(error).__name__,
-        "status": getattr(error, "status", None),
         "request_id": getattr(error, "request_id", ""),
         "upstream_code": getattr(error, "upstream_code", ""),
     }
@@ -61,7 +60,7 @@ def _error_again(facts: dict[str, Any]) -> WonderError | ImproperlyConfigured:
     error_type = getattr(wonder, str(facts.get("error", "")), None)
     if not (isinstance(error_type, type) and issubclass(error_type, WonderError)):
         return ImproperlyConfigured()
-    error = error_type("", request_id=facts.get("request_id") or "", status=facts.get("status"))
+    error = error_type("", request_id=facts.get("request_id") or "")
     error.upstream_code = facts.get("upstream_code") or ""
     return error
 
