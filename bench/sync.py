@@ -55,27 +55,15 @@ __all__ = ["main"]
 # The floor, in a Django process with the dashboard's key: fetch some pages' raw gzip bytes
 # once, then gunzip + msgspec-decode them in a tight loop; prints CPU ms per page.
 _FLOOR = """
-import json, time, zlib, django
+import json, time, django
 django.setup()
-from wonder.contract import decode_customer_page
+from bench.floor import floor_pass, gzipped_customer_pages
 from wonder.factory import wonder_client
-from wonder.signing import sign_request
-client = wonder_client()
-session = client._session()
-bodies = []
-for offset in range(0, {pages} * 1000, 1000):
-    uri = (f"/svc/payment/api/v1/openapi/customers?limit=1000&offset={{offset}}"
-           "&linked_source_type=User")
-    signed = sign_request(private_key=client._private_key, app_id=client.config.app_id,
-                          method="GET", uri=uri)
-    answer = session.get(client.config.base_url + uri,
-                         headers={{**signed.as_dict(), "Accept-Encoding": "gzip"}}, stream=True)
-    bodies.append(answer.raw.read(decode_content=False))
+bodies = gzipped_customer_pages(wonder_client(), {{"User": {pages} * 1000}})
 started = time.process_time()
 rounds = 0
 while time.process_time() - started < 2.0:
-    for body in bodies:
-        page = decode_customer_page(zlib.decompress(body, 47))
+    floor_pass(bodies)
     rounds += 1
 per_page = (time.process_time() - started) / (rounds * len(bodies))
 gzip_kb = sum(map(len, bodies)) / len(bodies) / 1024

@@ -35,12 +35,12 @@ __all__ = ["instructions_per_page", "main"]
 
 # Run under callgrind: set up, warm up once, then count one pass of MODE.
 _MEASURED = """
-import json, os, subprocess, sys, zlib
+import json, os, subprocess
 import django
 django.setup()
+from bench.floor import floor_pass, gzipped_customer_pages
 from customers_app.sync.rows import staged_columns
 from customers_app.sync.walk import partition_walk
-from wonder.contract import decode_customer_page
 from wonder.factory import wonder_client
 
 def counting(on):
@@ -56,21 +56,6 @@ def walk():
     partition_walk(client=client, partition=0, partitions=1, page_size=1000, concurrency=8,
                    on_page=on_page)
 
-def fetch_gzipped():
-    from wonder.signing import sign_request
-    session = client._session()
-    bodies = []
-    for source_type, count in (("User", {users}), ("Store", {stores})):
-        for offset in range(0, count, 1000):
-            uri = (f"/svc/payment/api/v1/openapi/customers?limit=1000&offset={{offset}}"
-                   f"&linked_source_type={{source_type}}")
-            signed = sign_request(private_key=client._private_key, app_id=client.config.app_id,
-                                  method="GET", uri=uri)
-            answer = session.get(client.config.base_url + uri, stream=True,
-                                 headers={{**signed.as_dict(), "Accept-Encoding": "gzip"}})
-            bodies.append(answer.raw.read(decode_content=False))
-    return bodies
-
 if "{mode}" == "walk":
     walk()  # imports, connections, first-call caches: not counted
     pages.clear()
@@ -79,12 +64,10 @@ if "{mode}" == "walk":
     counting(False)
     measured = sum(1 for rows in pages if rows)
 else:
-    bodies = fetch_gzipped()
-    for body in bodies:
-        decode_customer_page(zlib.decompress(body, 47))
+    bodies = gzipped_customer_pages(client, {{"User": {users}, "Store": {stores}}})
+    floor_pass(bodies)  # first-call caches: not counted
     counting(True)
-    for body in bodies:
-        decode_customer_page(zlib.decompress(body, 47))
+    floor_pass(bodies)
     counting(False)
     measured = len(bodies)
 print(json.dumps({{"pages": measured}}))
