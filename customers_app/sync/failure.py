@@ -43,7 +43,9 @@ def failure_facts_upstream(error: WonderError | ImproperlyConfigured) -> dict[st
         "kind": UPSTREAM,
         "error": type(error).__name__,
         "request_id": getattr(error, "request_id", ""),
-        "upstream_code": getattr(error, "upstream_code", ""),
+        # Wonder's text (the client keeps 300 characters of it), stored: PostgreSQL refuses
+        # a NUL, and failing the run must not fail.
+        "upstream_code": getattr(error, "upstream_code", "").replace("\x00", ""),
     }
 
 

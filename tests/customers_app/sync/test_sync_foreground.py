@@ -17,6 +17,7 @@ from customers_app.models import (
 )
 from customers_app.sync.rows import INDEX_FIELDS, IndexRow, index_row_from_customer
 from customers_app.sync.runs import sync_run
+from tests.fakes import ScriptedAnswer, ScriptedWonder
 from wonder.parsing import parse_customer
 from wonder_sandbox.data import CustomerStore
 
@@ -232,3 +233,23 @@ def test_a_completed_sync_deletes_task_results_older_than_the_keep_limit(live_sa
     remaining = set(DBTaskResult.objects.values_list("id", flat=True))
     assert str(old) not in {str(each) for each in remaining}
     assert {str(recent), str(queued)} <= {str(each) for each in remaining}
+
+
+def test_a_sync_wonder_refuses_with_hostile_text_fails_with_the_reason_kept(
+    live_sandbox, settings, finance
+):
+    # Wonder's error code is untrusted text: a NUL in it (PostgreSQL refuses those) and
+    # markup must neither stop the run from being failed nor reach a page unescaped.
+    refusal = {"code": "E<b>1\x002</b>", "message": "nope", "data": None}
+    with ScriptedWonder(ScriptedAnswer(200, refusal)) as wonder:
+        settings.WONDER_BASE_URL = wonder.base_url
+        failed = sync_run(partitions=1, concurrency=1)
+
+    assert failed.status == ScanStatus.FAILED
+    assert failed.failure["upstream_code"] == "E<b>12</b>"
+    assert failed.error.startswith("Wonder could not be read completely: Wonder refused")
+    assert "Wonder's code E<b>12</b>" in failed.failure_reason
+    assert not IndexedCustomer.objects.exists()
+    settings.SYNC_MAX_AGE_SECONDS = 0
+    html = finance.get("/customers/failed-bindings/").content.decode()
+    assert "Wonder&#x27;s code E&lt;b&gt;12&lt;/b&gt;" in html and "<b>12" not in html
