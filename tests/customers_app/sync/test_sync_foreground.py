@@ -112,7 +112,7 @@ def test_a_second_sync_with_nothing_changed_writes_no_index_row(live_sandbox):
     assert dict(IndexedCustomer.objects.values_list("uuid", "last_seen_at")) == before
 
 
-def test_a_customer_gone_from_wonder_leaves_the_index_and_a_changed_one_is_rewritten(
+def test_a_gone_customer_leaves_the_index_a_changed_one_is_rewritten_a_new_one_added(
     live_sandbox,
 ):
     sync_run()
@@ -122,6 +122,9 @@ def test_a_customer_gone_from_wonder_leaves_the_index_and_a_changed_one_is_rewri
     gone.save()
     changed = IndexedCustomer.objects.exclude(pk=gone.pk).first()
     IndexedCustomer.objects.filter(pk=changed.pk).update(name="Old name")
+    # Not in the index, as if Wonder had added it since the last sync.
+    new = IndexedCustomer.objects.exclude(pk__in=[gone.pk, changed.pk]).last()
+    IndexedCustomer.objects.filter(pk=new.pk).delete()
 
     second = sync_run()
 
@@ -129,7 +132,10 @@ def test_a_customer_gone_from_wonder_leaves_the_index_and_a_changed_one_is_rewri
     changed.refresh_from_db()
     assert changed.name != "Old name"
     assert changed.last_seen_at == second.finished_at or changed.last_seen_at > gone.first_seen_at
-    assert second.rows_written == 2
+    added = IndexedCustomer.objects.get(uuid=new.uuid)
+    assert (added.name, added.reference_number) == (new.name, new.reference_number)
+    assert added.first_seen_at > new.first_seen_at
+    assert second.rows_written == 3
 
 
 def test_a_customer_read_twice_while_the_list_shifts_is_indexed_once(
