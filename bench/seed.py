@@ -101,9 +101,10 @@ def failed_bindings_seed(*, rows: int, seed: int = 7) -> None:
                     card_brand=card_brand,
                     fingerprint=f"{draws.getrandbits(128):032x}",
                     first_seen_at=first_seen,
-                    last_seen_at=now - timedelta(minutes=1 if not resolved else 200),
+                    # Still failing: no last seen of its own (the latest sync saw it).
+                    last_seen_at=now - timedelta(minutes=200) if resolved else None,
                     resolved_at=now - timedelta(hours=1) if resolved else None,
-                    last_scan=latest if not resolved else previous,
+                    last_scan=previous if resolved else None,
                     new_in_scan=latest if draws.random() < 0.05 else previous,
                     followup_status=followup,
                     followup_note="Called, will update card" if followup != "open" else "",

@@ -1,9 +1,10 @@
 """Reconciling the failed bindings report with a complete walk, in one transaction.
 
 New failing customers are added, changed ones updated, ones failing again reopened, and
-ones no longer failing resolved (with when), never deleted. The work is proportional to
-what changed plus one statement for the rest: a scan that finds the same 120,000 failures
-as the last one rewrites their last-seen time in one UPDATE, not 240 batches of 500.
+ones no longer failing resolved (with when, and when they were last seen failing), never
+deleted. The work is proportional to what changed: a row still failing keeps no last-seen
+time of its own (the latest complete sync saw it: ``models.FailedBinding``), so a sync that
+finds the same 120,000 failures as the last one writes none of them.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import fields
 from datetime import datetime
 
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from customers_app.bindings.rows import BindingRow, binding_row_values
@@ -53,8 +55,9 @@ def _insert_new(rows: list[BindingRow], *, run: ScanRun, now: datetime) -> None:
     per_scan = {
         "fingerprint": None,  # per row
         "first_seen_at": meta.get_field("first_seen_at").get_db_prep_save(now, connection),
-        "last_seen_at": meta.get_field("last_seen_at").get_db_prep_save(now, connection),
-        "last_scan_id": run.pk,
+        # Still failing: seen by the latest sync, which is this one once it commits.
+        "last_seen_at": None,
+        "last_scan_id": None,
         "new_in_scan_id": run.pk,
     }
     row_fields = [field.name for field in fields(BindingRow)]
@@ -105,8 +108,7 @@ def _insert_new(rows: list[BindingRow], *, run: ScanRun, now: datetime) -> None:
 def reconcile(run: ScanRun, rows: dict[str, BindingRow], now: datetime) -> int:
     """Make the report match ``rows`` (a complete walk) and mark ``run`` completed.
 
-    Returns the rows added, changed, resolved or reopened (the one statement moving every
-    still-failing row's last-seen time is not counted).
+    Returns the rows added, changed, resolved or reopened.
     """
     existing = {
         uuid: (pk, fingerprint, resolved_at)
@@ -131,21 +133,32 @@ def reconcile(run: ScanRun, rows: dict[str, BindingRow], now: datetime) -> int:
     no_longer_failing = [pk for pk, _fp, resolved_at in existing.values() if resolved_at is None]
     del existing
     update_fields = [*BindingRow.__slots__, "fingerprint"]
+    # The sync that last saw the rows this one no longer sees failing.
+    previous = (
+        ScanRun.objects.filter(status=ScanStatus.COMPLETED)
+        .exclude(pk=run.pk)
+        .order_by("-finished_at")
+        .first()
+    )
     with transaction.atomic():
         for batch in _batches(no_longer_failing):
-            FailedBinding.objects.filter(pk__in=batch).update(resolved_at=now)
+            rows = FailedBinding.objects.filter(pk__in=batch)
+            # A row with a last seen of its own (written another way) keeps it.
+            unseen = rows.filter(last_seen_at__isnull=True)
+            if previous is not None:
+                unseen.update(last_seen_at=previous.finished_at, last_scan=previous)
+            else:  # no earlier sync to name (rows written another way): when it was found
+                unseen.update(last_seen_at=F("first_seen_at"))
+            rows.update(resolved_at=now)
         for batch in _batches(reopened_ids):
-            FailedBinding.objects.filter(pk__in=batch).update(resolved_at=None, new_in_scan=run)
+            FailedBinding.objects.filter(pk__in=batch).update(
+                resolved_at=None, new_in_scan=run, last_seen_at=None, last_scan=None
+            )
         for batch in _batches(changed):
             FailedBinding.objects.bulk_update(
                 [FailedBinding(pk=pk, **_row_fields(row)) for pk, row in batch], update_fields
             )
         _insert_new(new_rows, run=run, now=now)
-        # Every row unresolved now is one this scan saw failing. resolved_at is left out of
-        # the SET (it leads four indexes that SQLite would otherwise rewrite for every row).
-        FailedBinding.objects.filter(resolved_at__isnull=True).exclude(last_scan=run).update(
-            last_seen_at=now, last_scan=run
-        )
         ScanRun.objects.filter(pk=run.pk).update(
             status=ScanStatus.COMPLETED, finished_at=timezone.now(), heartbeat_at=timezone.now()
         )

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Trim, Upper
+from django.db.models.functions import Coalesce, Trim, Upper
 from django.utils import timezone
 from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
@@ -77,13 +77,18 @@ def report_status_get(*, now: datetime | None = None) -> ReportStatus:
 
 
 def failed_binding_queryset() -> QuerySet[FailedBinding]:
-    """Every report row, with the admin's plain-language note on its error code beside it."""
+    """Every report row, with the admin's plain-language note on its error code beside it
+    and ``last_seen``, when a sync last saw it failing."""
     # Notes are stored normalised (models.error_code_normalise); the row's code is compared
     # the same way, so " e200110" from anywhere still finds the note for E200110.
     notes = ErrorCodeNote.objects.filter(code=Upper(Trim(OuterRef("error_code"))))
+    latest = ScanRun.objects.filter(status=ScanStatus.COMPLETED).order_by("-finished_at")
     return FailedBinding.objects.annotate(
         error_meaning=Subquery(notes.values("meaning")[:1]),
         error_next_step=Subquery(notes.values("next_step")[:1]),
+        # A row still failing has no last seen of its own: the latest complete sync saw it
+        # (models.FailedBinding). One subquery, the same for every row.
+        last_seen=Coalesce("last_seen_at", Subquery(latest.values("finished_at")[:1])),
     ).select_related("followup_by")
 
 

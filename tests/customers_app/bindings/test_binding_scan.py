@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from customers_app.bindings.report import failed_binding_get, failed_binding_queryset
 from customers_app.models import FailedBinding, ScanRun, ScanStatus
 from customers_app.sync.runs import sync_claim, sync_run
 from tests.fakes import ScriptedAnswer, ScriptedWonder
@@ -116,7 +117,9 @@ def test_a_binding_that_stops_failing_is_resolved_not_deleted(live_sandbox):
 
     ghost.refresh_from_db()
     assert ghost.resolved_at is not None
-    assert ghost.last_scan == first
+    # Last seen failing by the first sync, whose time the report now shows for it.
+    assert (ghost.last_scan, ghost.last_seen_at) == (first, first.finished_at)
+    assert failed_binding_get(binding_id=ghost.pk).last_seen == first.finished_at
     still_failing = FailedBinding.objects.filter(resolved_at__isnull=True)
     assert still_failing.count() == second.failures_found
     assert not still_failing.filter(new_in_scan=second).exists()
@@ -185,14 +188,18 @@ def test_a_second_scan_moves_last_seen_of_every_still_failing_row_and_keeps_firs
     first = sync_run()
     before = dict(FailedBinding.objects.values_list("uuid", "first_seen_at"))
     reopened = FailedBinding.objects.order_by("pk").last()
-    FailedBinding.objects.filter(pk=reopened.pk).update(resolved_at=timezone.now())
+    FailedBinding.objects.filter(pk=reopened.pk).update(
+        resolved_at=timezone.now(), last_seen_at=first.finished_at, last_scan=first
+    )
 
     second = sync_run()
 
-    rows = list(FailedBinding.objects.all())
+    rows = list(failed_binding_queryset())
     assert {row.uuid for row in rows} == set(before)
     assert all(row.resolved_at is None for row in rows)
-    assert all(row.last_scan_id == second.pk for row in rows)
-    assert all(row.last_seen_at > first.finished_at for row in rows)
+    # What the report shows: the second sync's time, for every row it saw failing.
+    assert all(row.last_seen == second.finished_at for row in rows)
     assert all(row.first_seen_at == before[row.uuid] for row in rows)
     assert [row.uuid for row in rows if row.new_in_scan_id == second.pk] == [reopened.uuid]
+    # Without rewriting them: a still-failing row keeps no last seen of its own.
+    assert not FailedBinding.objects.exclude(last_seen_at=None).exists()
