@@ -131,15 +131,26 @@ def history_length(page: Page) -> int:
     return page.evaluate("() => history.length")
 
 
-def click_and_wait_for_swap(page: Page, button) -> None:
-    """Click, then wait until htmx has swapped the answer in (history is updated just
-    before the swap)."""
+def _after_a_swap(page: Page, action) -> None:
+    """Do ``action``, then wait until htmx has swapped its answer in (history is updated
+    just before the swap). Counting starts when the action does: a swap still coming from
+    an earlier action must be waited for first (``select_and_wait_for_swap``), or it would
+    be taken for this one's and the test would go on while this request is in flight."""
     page.evaluate(
         """() => { window.swapsSeen = 0;
         document.body.addEventListener('htmx:afterSettle', () => { window.swapsSeen += 1; }); }"""
     )
-    button.click()
+    action()
     page.wait_for_function("() => window.swapsSeen > 0")
+
+
+def click_and_wait_for_swap(page: Page, button) -> None:
+    _after_a_swap(page, button.click)
+
+
+def select_and_wait_for_swap(page: Page, select, value: str) -> None:
+    """Choose ``value``: the filter forms ask again on "change"."""
+    _after_a_swap(page, lambda: select.select_option(value))
 
 
 def test_report_filter_then_apply_is_one_step_back(page_as, scanned):
@@ -153,7 +164,7 @@ def test_report_filter_then_apply_is_one_step_back(page_as, scanned):
     page.goto(REPORT)
     start_url, start_length = page.url, history_length(page)
 
-    page.get_by_role("combobox", name="Error code").select_option(code)
+    select_and_wait_for_swap(page, page.get_by_role("combobox", name="Error code"), code)
     expect(page).to_have_url(re.compile(rf"[?&]error_code={re.escape(code)}\b"))
     filtered_url = page.url
     click_and_wait_for_swap(page, page.get_by_role("button", name="Apply"))
@@ -170,7 +181,7 @@ def test_customer_list_rows_per_page_then_apply_is_one_step_back(page_as, live_s
     page.goto("/customers/")
     start_url, start_length = page.url, history_length(page)
 
-    page.get_by_label("Rows per page").select_option("25")
+    select_and_wait_for_swap(page, page.get_by_label("Rows per page"), "25")
     expect(page).to_have_url(re.compile(r"[?&]page_size=25\b"))
     click_and_wait_for_swap(page, page.get_by_role("button", name="Apply"))
     assert history_length(page) == start_length + 1
