@@ -134,8 +134,10 @@ def _index_apply(cursor, *, run_id: int, now: datetime) -> int:
             inserted = max(cursor.rowcount, 0)
         return inserted
     if connection.vendor == "postgresql":
-        # Rows streamed in seconds ago, before autovacuum could look: without statistics
-        # the planner takes staging for 5,000 rows and plans the join below on that.
+        # Rows streamed in seconds ago, before autovacuum could look: with only the last
+        # sync's statistics the planner takes this run's rows for one, and builds the
+        # join's hash by reading staging through its uuid index, at random (measured at
+        # 1M: as slow as ANALYZE plus the join, and less predictable: bench/README.md).
         # A first sync (above) joins nothing and skips it.
         cursor.execute(f"ANALYZE {staged}")
     # What differs, found in one pass over both tables: index rows absent from this
