@@ -58,6 +58,17 @@ class Worker:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def wait_until_polling(self, *, timeout: float = 60) -> None:
+        """Wait until the worker has started its loop (it logs that just before): a test
+        that needs several workers to take part must not enqueue while one is still
+        importing Django, or the first one up may take every task (seen in CI under load)."""
+        wait_for(
+            lambda: "Starting worker" in self.log() or self.process.poll() is not None,
+            timeout=timeout,
+            message=f"{self.name} did not start",
+        )
+        assert self.process.poll() is None, f"{self.name} exited:\n{self.log()}"
+
 
 @dataclass
 class WorkerPool:

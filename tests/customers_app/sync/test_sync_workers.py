@@ -67,8 +67,8 @@ def test_two_workers_share_the_partitions_and_no_page_is_read_twice(
     settings.SYNC_PAGE_SIZE = 50  # 500 customers: about 10 pages of 50 per partition
     settings.SYNC_CONCURRENCY = 2
     live_sandbox.set_faults(latency_ms=60)  # long enough for both workers to take partitions
-    workers()
-    workers()
+    for worker in (workers(), workers()):
+        worker.wait_until_polling()
 
     run, created = sync_enqueue(trigger="command")
     assert created
