@@ -33,6 +33,7 @@ __all__ = [
     "PAGE_SIZE_CHOICES",
     "CustomerListing",
     "PageResult",
+    "RowsShown",
     "customer_find",
     "customer_get",
     "customer_get_by_reference",
@@ -144,8 +145,27 @@ def _age_seconds(page: CustomerPage) -> float:
     return (datetime.now(UTC) - page.fetched_at).total_seconds()
 
 
+class RowsShown:
+    """Which rows of the whole list a page shows ("51-100 of 1,234"), for any page that
+    has ``page`` (from 1), ``page_size`` and the ``customers`` it shows: a listing, a
+    search's results."""
+
+    page: int
+    page_size: int
+    customers: tuple[Customer, ...]
+
+    @property
+    def first_row(self) -> int:
+        """Position (from 1) of the first row shown, or 0 when the page is empty."""
+        return (self.page - 1) * self.page_size + 1 if self.customers else 0
+
+    @property
+    def last_row(self) -> int:
+        return (self.page - 1) * self.page_size + len(self.customers)
+
+
 @dataclass(frozen=True)
-class CustomerListing:
+class CustomerListing(RowsShown):
     """One page of the customer list as an agent sees it, with what paging needs to know.
 
     ``total`` is Wonder's X-Total-Entries when sent. Without it, ``has_next`` still tells
@@ -166,15 +186,6 @@ class CustomerListing:
     @property
     def is_stale(self) -> bool:
         return self.stale_because is not None
-
-    @property
-    def first_row(self) -> int:
-        """Position (from 1) of the first row shown, or 0 when the page is empty."""
-        return (self.page - 1) * self.page_size + 1 if self.customers else 0
-
-    @property
-    def last_row(self) -> int:
-        return (self.page - 1) * self.page_size + len(self.customers)
 
     @property
     def page_count(self) -> int | None:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Window
 
+from customers_app.browsing.services import RowsShown
 from customers_app.models import IndexedCustomer, ScanRun, ScanStatus
 from customers_app.search import name_bigrams
 from customers_app.search.queryset import (
@@ -52,7 +53,7 @@ def index_status_get() -> IndexStatus:
 
 
 @dataclass(frozen=True)
-class SearchResults:
+class SearchResults(RowsShown):
     """One page of matches, with what the pager needs (the same names as a listing's)."""
 
     query: ParsedQuery
@@ -70,14 +71,6 @@ class SearchResults:
     @property
     def query_text(self) -> str:
         return self.query.text
-
-    @property
-    def first_row(self) -> int:
-        return (self.page - 1) * self.page_size + 1 if self.customers else 0
-
-    @property
-    def last_row(self) -> int:
-        return (self.page - 1) * self.page_size + len(self.customers)
 
     @property
     def page_count(self) -> int:
