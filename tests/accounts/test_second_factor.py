@@ -287,3 +287,54 @@ def test_a_refused_passkey_is_audited_and_counts_toward_the_lockout(client):
     failed = AuditEvent.objects.filter(action="mfa_failed", target="mei")
     assert {event.detail["factor"] for event in failed} == {"webauthn"}
     assert SESSION_KEY not in client.session
+
+
+def test_a_sensitive_change_asks_for_a_fresh_code_refused_when_wrong_or_locked_out(
+    client, django_capture_on_commit_callbacks
+):
+    """Renewing recovery codes (or adding or removing a factor) asks for a fresh code first;
+    a wrong one there is audited and counts toward the same lockout as at sign-in."""
+    user = make_user("mei", "Finance", second_factor=False)
+    secret = totp_secret_set(user)
+    old_codes = RecoveryCodes.activate(user).get_unused_codes()
+    ip = "10.0.7.11"
+    assert _password_step(client, "mei", ip=ip)["Location"] == CODE_PAGE
+    assert _code_step(client, pyotp.TOTP(secret).now(), ip=ip).status_code == 302
+    _next_time_window()
+
+    renew = "/accounts/2fa/recovery-codes/generate/"
+    asked = client.get(renew, REMOTE_ADDR=ip)
+    assert asked.status_code == 302
+    # The password is asked for first, with the authenticator app as the alternative.
+    confirm_page = client.get(asked["Location"], REMOTE_ADDR=ip).content.decode()
+    assert 'name="password"' in confirm_page
+    reauthenticate = re.search(r'href="(/accounts/2fa/reauthenticate/[^"]*)"', confirm_page)
+    assert reauthenticate, "no authenticator app alternative offered"
+    reauthenticate = reauthenticate.group(1).replace("&amp;", "&")
+    wrong_code = "123456" if pyotp.TOTP(secret).now() != "123456" else "654321"
+    wrong = client.post(reauthenticate, {"code": wrong_code}, REMOTE_ADDR=ip)
+    assert wrong.status_code == 200
+    assert b"Incorrect code" in wrong.content
+    failed = AuditEvent.objects.get(action="mfa_failed")
+    assert (failed.username, failed.detail) == ("mei", {"factor": "totp"})
+
+    confirmed = client.post(reauthenticate, {"code": pyotp.TOTP(secret).now()}, REMOTE_ADDR=ip)
+    assert (confirmed.status_code, confirmed["Location"]) == (302, renew)
+    assert client.get(renew, REMOTE_ADDR=ip).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        renewed = client.post(renew, REMOTE_ADDR=ip, follow=True)
+    new_codes = re.findall(r"<li>(\d{8})</li>", renewed.content.decode())
+    assert len(new_codes) == 10
+    assert not set(new_codes) & set(old_codes)
+    assert AuditEvent.objects.filter(action="mfa_recovery_codes_renewed", target="mei").exists()
+
+    # Five wrong codes in all (one above) lock the account; then the right one is refused.
+    _next_time_window()
+    statuses = [
+        client.post(reauthenticate, {"code": wrong_code}, REMOTE_ADDR=ip).status_code
+        for _attempt in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+    assert AuditEvent.objects.filter(action="lockout", target="mei").exists()
+    locked = client.post(reauthenticate, {"code": pyotp.TOTP(secret).now()}, REMOTE_ADDR=ip)
+    assert locked.status_code == 429
