@@ -1,16 +1,15 @@
 """Real parts for the digest tests: an SMTP server (aiosmtpd), a webhook receiver (HTTP),
-and ``manage.py db_worker`` processes sharing the test database."""
+and ``manage.py db_worker`` processes sharing the test database (``tests/workers.py``, as
+the sync's tests start them, without the sandbox: a digest reads only the database)."""
 
 from __future__ import annotations
 
 import email
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
-import time
 from dataclasses import dataclass, field
 from email import policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -22,17 +21,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 
 from customers_app.models import DigestSubscription
-from tests.workers import test_database_url
+from tests.production import free_port
+from tests.workers import Worker, WorkerPool, test_database_url
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 WEBHOOK_SECRET = "tests-only-webhook-secret"
 DASHBOARD_BASE_URL = "http://dashboard.example"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Inbox:
@@ -160,39 +154,17 @@ def run_worker_batch(**overrides: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture
-def running_worker():
-    """``start(**env)``: a long-running ``db_worker`` (polling every 0.1 s), stopped after."""
-    processes: list[subprocess.Popen] = []
+def running_worker(tmp_path):
+    """``start(**env)``: a long-running ``db_worker`` (polling every 0.1 s, its output in a
+    log file under ``tmp_path``), stopped after the test."""
+    pool = WorkerPool(worker_environment(), tmp_path)
 
-    def start(**overrides: str) -> subprocess.Popen:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--interval", "0.1", "--no-startup-delay"],
-            cwd=PROJECT_DIR,
-            env=worker_environment(**overrides),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        processes.append(process)
-        return process
+    def start(**overrides: str) -> Worker:
+        # The pool's environment is worker_environment(); overrides go on top of it.
+        return pool.start(**overrides)
 
     yield start
-    for process in processes:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
-def wait_until(condition, *, timeout: float = 30.0, what: str = "condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
+    pool.stop_all()
 
 
 def report_user(username: str, *, email_address: str = "", frequency: str | None = None):

@@ -30,13 +30,13 @@ from customers_app.models import (
 )
 from customers_app.sync.runs import sync_run
 from tests.english_left import english_left
+from tests.workers import wait_for
 
 from .conftest import (
     DASHBOARD_BASE_URL,
     WEBHOOK_SECRET,
     report_user,
     run_worker_batch,
-    wait_until,
     webhook_json,
 )
 
@@ -204,22 +204,24 @@ def test_an_smtp_outage_is_retried_with_back_off_and_recorded(scanned, smtp_down
     run, new = _second_sync_with_new_failures(how_many=3)
     # Nothing listens on the mail port yet: the worker's attempts fail and are retried.
     worker = running_worker(EMAIL_URL=smtp_down.url)
-    delivery = wait_until(
+    delivery = wait_for(
         lambda: DigestDelivery.objects.filter(attempts__gte=2).first(),
-        what="two failed attempts",
+        timeout=30,
+        message="two failed attempts",
     )
     assert delivery.status == DeliveryStatus.PENDING
     assert "Connection refused" in delivery.last_error or "Errno" in delivery.last_error
     assert delivery.next_attempt_at > delivery.last_attempt_at
     smtp_down.start()
-    sent = wait_until(
+    sent = wait_for(
         lambda: DigestDelivery.objects.filter(status=DeliveryStatus.SENT).first(),
-        what="the mail sent once the server is back",
+        timeout=30,
+        message="the mail sent once the server is back",
     )
     assert sent.attempts >= 3
     assert sent.last_error  # the outage stays on record
     assert [rcpts for rcpts, _message in smtp_down.inbox.messages] == [["mei@example.com"]]
-    assert worker.poll() is None  # the worker kept going through the outage
+    assert worker.process.poll() is None, worker.log()  # it kept going through the outage
     assert ScanRun.objects.get(pk=run.pk).status == "completed"
 
 
@@ -301,9 +303,10 @@ def test_a_webhook_answering_503_is_retried_and_one_answering_404_is_given_up(
     webhook_receiver.answers = [503, 503]
     _second_sync_with_new_failures(how_many=2)
     running_worker(DIGEST_WEBHOOK_URL=webhook_receiver.url, DIGEST_WEBHOOK_SECRET=WEBHOOK_SECRET)
-    delivery = wait_until(
+    delivery = wait_for(
         lambda: DigestDelivery.objects.filter(status=DeliveryStatus.SENT).first(),
-        what="the webhook delivered after two 503s",
+        timeout=30,
+        message="the webhook delivered after two 503s",
     )
     assert delivery.attempts == 3
     assert "503" in delivery.last_error
@@ -316,14 +319,16 @@ def test_a_webhook_answering_503_is_retried_and_one_answering_404_is_given_up(
 
     webhook_receiver.answers = [404]
     _second_sync_with_new_failures(how_many=1)
-    refused = wait_until(
+    refused = wait_for(
         lambda: DigestDelivery.objects.filter(status=DeliveryStatus.FAILED).first(),
-        what="the webhook delivery given up",
+        timeout=30,
+        message="the webhook delivery given up",
     )
     assert refused.attempts == 1
     # (The worker audits just after saving the outcome: wait for it, do not race it.)
-    wait_until(
+    wait_for(
         lambda: AuditEvent.objects.filter(action="digest.webhook", outcome="failure").exists(),
-        what="the given-up webhook audited",
+        timeout=30,
+        message="the given-up webhook audited",
     )
     assert AuditEvent.objects.filter(action="digest.webhook", outcome="failure").count() == 1
