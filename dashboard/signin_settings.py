@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy
 
-from dashboard.environment import env_list
+from dashboard.environment import env_bool, env_list
 
 # Accounts are made by admins (create_user, the admin) or by single sign-on: no sign-up, no
 # e-mail (there is no mail set up; an admin resets passwords).
@@ -72,6 +72,10 @@ for _pair in env_list("SSO_GROUP_ROLES", ""):
     SSO_GROUP_ROLES[_group.strip()] = _role.strip().lower()
 # With SSO on, only these local accounts may still sign in with a password (break-glass).
 SSO_PASSWORD_LOGIN_USERS = env_list("SSO_PASSWORD_LOGIN_USERS", "")
+# Signing out of the dashboard signs an SSO user out at the provider too, where it has an
+# end_session_endpoint (accounts/signin/provider_logout.py). "false" where signing out of
+# one application must not end the user's provider session for all of them.
+SSO_END_PROVIDER_SESSION = env_bool("SSO_END_PROVIDER_SESSION", True)
 SOCIALACCOUNT_PROVIDERS: dict = {}
 SSO_FORM_ACTION_ORIGINS: list[str] = []
 if SSO_ENABLED:

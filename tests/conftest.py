@@ -228,7 +228,11 @@ def oidc_provider(tmp_path_factory):
     from tests.oidc_provider.provider import oidc_provider_running
 
     callback = "http://testserver/accounts/oidc/sso/login/callback/"
-    with oidc_provider_running([callback], tmp_path_factory.mktemp("oidc")) as provider:
+    with oidc_provider_running(
+        [callback],
+        tmp_path_factory.mktemp("oidc"),
+        post_logout_redirect_uris=["http://testserver/accounts/login/"],
+    ) as provider:
         yield provider
 
 

@@ -16,6 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .policy import SECOND_FACTOR_TYPES, mfa_required_for
+from .provider_logout import provider_logout_url
 
 __all__ = ["DashboardAccountAdapter", "DashboardMFAAdapter", "DashboardSocialAccountAdapter"]
 
@@ -38,6 +39,12 @@ class DashboardAccountAdapter(DefaultAccountAdapter):
     def add_message(self, *args, **kwargs) -> None:
         """No "Successfully signed in" notes: the dashboard's pages say what matters, and
         a queued note would pop up later on an unrelated page."""
+
+    def get_logout_redirect_url(self, request) -> str:
+        """Called before the session ends: a user who came through single sign-on goes on
+        to sign out at the provider too, and comes back to the login page."""
+        login_page = super().get_logout_redirect_url(request)
+        return provider_logout_url(request, then=login_page) or login_page
 
 
 class DashboardSocialAccountAdapter(DefaultSocialAccountAdapter):

@@ -5,13 +5,14 @@ change applies at the next sign-in, and passwords are for break-glass accounts o
 from __future__ import annotations
 
 import pytest
+import requests
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.test import Client
 
 from accounts.models import AuditEvent
 from tests.accounts.conftest import PASSWORD, make_user
 from tests.conftest import sso_settings_apply
-from tests.oidc_provider.provider import provider_sign_in
+from tests.oidc_provider.provider import provider_sign_in, provider_sign_out
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +25,16 @@ def sso(settings, oidc_provider):
     return oidc_provider
 
 
-def _sso_sign_in(client: Client, login: str):
-    """Press "Sign in with Example SSO", sign in at the provider, come back."""
+def _sso_sign_in(client: Client, login: str, **browser):
+    """Press "Sign in with Example SSO", sign in at the provider, come back. ``browser``:
+    ``provider_sign_in``'s ``browser`` and ``prompts_seen``."""
     start = client.post("/accounts/oidc/sso/login/")
     assert start.status_code == 302, start.content[:300]
     callback = provider_sign_in(
-        start["Location"], login=login, stop_at="http://testserver/accounts/oidc/sso/login/"
+        start["Location"],
+        login=login,
+        stop_at="http://testserver/accounts/oidc/sso/login/",
+        **browser,
     )
     return client.get(callback.removeprefix("http://testserver"))
 
@@ -134,3 +139,104 @@ def test_a_signed_in_local_user_cannot_link_a_provider_identity(client, sso):
     assert "Third-Party Login Failure" in refused.content.decode()
     assert not local.socialaccount_set.exists()
     assert list(local.groups.values_list("name", flat=True)) == ["Support"]
+
+
+def test_signing_out_signs_out_at_the_provider_too(client, sso):
+    """On a shared computer, the next person must not be signed straight back in as the
+    previous one through the provider's still-open session."""
+    sso.people_set({"ana": {"groups": ["dash-support"]}})
+    browser = requests.Session()  # the provider's cookies, as one browser keeps them
+    asked = []
+    _sso_sign_in(client, "ana", browser=browser, prompts_seen=asked)
+    assert asked == ["login"]
+    # While the provider's session is open, it signs the browser in without asking.
+    asked_again = []
+    _sso_sign_in(Client(), "ana", browser=browser, prompts_seen=asked_again)
+    assert asked_again == []
+
+    signed_out = client.post("/accounts/logout/")
+    assert signed_out.status_code == 302
+    assert signed_out["Location"].startswith(f"{sso.issuer}/session/end?")
+    assert "client_id=wonder-dashboard" in signed_out["Location"]
+    assert SESSION_KEY not in client.session  # signed out here before going there
+    back = provider_sign_out(
+        signed_out["Location"], browser=browser, stop_at="http://testserver/accounts/login/"
+    )
+    assert back == "http://testserver/accounts/login/"
+
+    asked_after = []
+    response = _sso_sign_in(Client(), "ana", browser=browser, prompts_seen=asked_after)
+    assert asked_after == ["login"]  # the provider asks who it is again
+    assert response.status_code == 302
+
+
+def test_a_password_user_signs_out_here_only(client, sso):
+    make_user("breakglass", "Support")
+    signed_in = client.post("/accounts/login/", {"login": "breakglass", "password": PASSWORD})
+    assert signed_in.status_code == 302
+    assert SESSION_KEY in client.session
+
+    signed_out = client.post("/accounts/logout/")
+
+    assert (signed_out.status_code, signed_out["Location"]) == (302, "/accounts/login/")
+    assert SESSION_KEY not in client.session
+
+
+def test_signing_out_works_when_the_provider_cannot_be_reached(client, sso, settings, caplog):
+    sso.people_set({"ana": {"groups": ["dash-support"]}})
+    _sso_sign_in(client, "ana")
+    assert SESSION_KEY in client.session
+    # The provider goes away (its discovery document no longer answers).
+    unreachable = "http://127.0.0.1:9"
+    apps = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            **settings.SOCIALACCOUNT_PROVIDERS["openid_connect"],
+            "APPS": [{**apps[0], "settings": {"server_url": unreachable}}],
+        }
+    }
+
+    signed_out = client.post("/accounts/logout/")
+
+    assert (signed_out.status_code, signed_out["Location"]) == (302, "/accounts/login/")
+    assert SESSION_KEY not in client.session
+    assert "signed out of the dashboard only" in caplog.text
+
+
+def test_with_provider_sign_out_turned_off_only_the_dashboard_signs_out(client, sso, settings):
+    settings.SSO_END_PROVIDER_SESSION = False
+    sso.people_set({"ana": {"groups": ["dash-support"]}})
+    _sso_sign_in(client, "ana")
+
+    signed_out = client.post("/accounts/logout/")
+
+    assert (signed_out.status_code, signed_out["Location"]) == (302, "/accounts/login/")
+    assert SESSION_KEY not in client.session
+
+
+def test_a_sign_out_endpoint_off_the_providers_origin_is_not_followed(client, sso, settings):
+    """The page's Content-Security-Policy lets the sign-out redirect reach the issuer's
+    origin only: a browser sent elsewhere would stop on a blocked page."""
+    sso.people_set({"ana": {"groups": ["dash-support"]}})
+    _sso_sign_in(client, "ana")
+    apps = settings.SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]
+    elsewhere = {"end_session_endpoint": "https://logout.elsewhere.example/end"}
+    settings.SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            **settings.SOCIALACCOUNT_PROVIDERS["openid_connect"],
+            "APPS": [
+                {
+                    **apps[0],
+                    "settings": {
+                        **apps[0]["settings"],
+                        "openid_configuration_overrides": elsewhere,
+                    },
+                }
+            ],
+        }
+    }
+
+    signed_out = client.post("/accounts/logout/")
+
+    assert (signed_out.status_code, signed_out["Location"]) == (302, "/accounts/login/")
+    assert SESSION_KEY not in client.session

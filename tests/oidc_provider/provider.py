@@ -20,7 +20,7 @@ from urllib.parse import urljoin
 import pytest
 import requests
 
-__all__ = ["RunningProvider", "oidc_provider_running", "provider_sign_in"]
+__all__ = ["RunningProvider", "oidc_provider_running", "provider_sign_in", "provider_sign_out"]
 
 HERE = Path(__file__).resolve().parent
 CLIENT_ID = "wonder-dashboard"
@@ -62,7 +62,9 @@ def _node_modules_installed() -> None:
 
 
 @contextmanager
-def oidc_provider_running(redirect_uris: list[str], workdir: Path) -> Iterator[RunningProvider]:
+def oidc_provider_running(
+    redirect_uris: list[str], workdir: Path, *, post_logout_redirect_uris: list[str] = ()
+) -> Iterator[RunningProvider]:
     _node_modules_installed()
     port = _free_port()
     provider = RunningProvider(
@@ -79,6 +81,7 @@ def oidc_provider_running(redirect_uris: list[str], workdir: Path) -> Iterator[R
         "OIDC_CLIENT_ID": CLIENT_ID,
         "OIDC_CLIENT_SECRET": CLIENT_SECRET,
         "OIDC_REDIRECT_URIS": ",".join(redirect_uris),
+        "OIDC_POST_LOGOUT_REDIRECT_URIS": ",".join(post_logout_redirect_uris),
     }
     log_path = workdir / "oidc-provider.log"
     with log_path.open("wb") as log:
@@ -114,10 +117,21 @@ INTERACTION_FORM = re.compile(
 )
 
 
-def provider_sign_in(authorize_url: str, *, login: str, stop_at: str) -> str:
+def provider_sign_in(
+    authorize_url: str,
+    *,
+    login: str,
+    stop_at: str,
+    browser: requests.Session | None = None,
+    prompts_seen: list[str] | None = None,
+) -> str:
     """Follow the provider's pages from ``authorize_url`` as a browser, signing in as
-    ``login`` on its login page; returns the first redirect to ``stop_at`` (the callback)."""
-    session = requests.Session()
+    ``login`` on its login page; returns the first redirect to ``stop_at`` (the callback).
+
+    ``browser`` keeps the provider's cookies from one sign-in to the next (its session), as
+    one person's browser would; each prompt the provider showed is added to ``prompts_seen``
+    ("login" when it asked who is signing in)."""
+    session = browser or requests.Session()
     url = authorize_url
     for _step in range(20):
         response = session.get(url, allow_redirects=False, timeout=10)
@@ -129,6 +143,8 @@ def provider_sign_in(authorize_url: str, *, login: str, stop_at: str) -> str:
         form = INTERACTION_FORM.search(response.text)
         assert form, f"unexpected provider page {response.status_code}: {response.text[:500]}"
         fields = {"prompt": form["prompt"]}
+        if prompts_seen is not None:
+            prompts_seen.append(form["prompt"])
         if form["prompt"] == "login":
             fields.update(login=login, password="any")
         posted = session.post(
@@ -142,3 +158,28 @@ def provider_sign_in(authorize_url: str, *, login: str, stop_at: str) -> str:
         if url.startswith(stop_at):
             return url
     raise AssertionError("the provider never sent the browser back")
+
+
+LOGOUT_FORM = re.compile(
+    r'<form id="op.logoutForm" method="post" action="(?P<action>[^"]+)">'
+    r'<input type="hidden" name="xsrf" value="(?P<xsrf>[^"]+)"/>',
+    re.I,
+)
+
+
+def provider_sign_out(logout_url: str, *, browser: requests.Session, stop_at: str) -> str:
+    """Open the provider's sign-out page at ``logout_url`` in ``browser`` and press "Yes,
+    sign me out"; returns where the provider then sends the browser (must be ``stop_at``)."""
+    page = browser.get(logout_url, allow_redirects=False, timeout=10)
+    form = LOGOUT_FORM.search(page.text)
+    assert form, f"unexpected provider page {page.status_code}: {page.text[:500]}"
+    confirmed = browser.post(
+        urljoin(logout_url, unescape(form["action"])),
+        data={"xsrf": form["xsrf"], "logout": "yes"},
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert confirmed.is_redirect, confirmed.text[:500]
+    location = urljoin(logout_url, confirmed.headers["Location"])
+    assert location.startswith(stop_at), location
+    return location

@@ -19,6 +19,7 @@ const provider = new Provider(issuer, {
     client_id: process.env.OIDC_CLIENT_ID,
     client_secret: process.env.OIDC_CLIENT_SECRET,
     redirect_uris: process.env.OIDC_REDIRECT_URIS.split(','),
+    post_logout_redirect_uris: (process.env.OIDC_POST_LOGOUT_REDIRECT_URIS || '').split(',').filter(Boolean),
     grant_types: ['authorization_code'],
     response_types: ['code']
   }],
