@@ -142,6 +142,18 @@ def test_finance_sets_up_a_passkey_and_signs_in_with_it(page, finance_user, dash
     page.get_by_role("button", name="Use a passkey or security key").click()
     expect(page).to_have_url(re.compile(r"/customers/$"))
 
+    # New recovery codes (a sensitive change) ask to confirm access first: the passkey,
+    # through the page's own script under the Content-Security-Policy, does it.
+    page.goto("/accounts/2fa/recovery-codes/generate/")
+    expect(page.get_by_role("heading", name="Confirm Access")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("link", name="Use a security key").click()
+    page.get_by_role("button", name="Use a security key").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/recovery-codes/generate/$"))
+    page.get_by_role("button", name="Generate").click()
+    codes = page.get_by_role("list", name="Unused recovery codes").get_by_role("listitem")
+    expect(codes).to_have_count(10)
+
 
 def test_an_admin_resets_a_users_factors_and_they_set_one_up_again(
     page, page_as, make_user, finance_user, browser, dashboard_url
