@@ -192,7 +192,7 @@ def binding_scan_refresh_view(request):
     elif run.is_queued:
         messages.info(request, _("A sync is already waiting for a worker; this page follows it."))
     else:
-        messages.info(request, _("A scan is already running; this page follows its progress."))
+        messages.info(request, _("A sync is already running; this page follows its progress."))
     return redirect("customers:failed_bindings")
 
 

@@ -25,7 +25,7 @@ def test_refresh_now_shows_a_progress_bar_that_moves_then_the_new_report(
     workers()  # the button only queues the sync: a db_worker process runs it
     page = page_as("admin")
     page.goto(REPORT)
-    expect(page.get_by_text("No scan has completed yet")).to_be_visible()
+    expect(page.get_by_text("No sync has completed yet")).to_be_visible()
 
     page.get_by_role("button", name="Refresh now").click()
 
@@ -34,17 +34,17 @@ def test_refresh_now_shows_a_progress_bar_that_moves_then_the_new_report(
     ).to_be_visible()
     progress = page.locator("#scan-progress")
     expect(progress.locator("progress")).to_be_visible()
-    expect(page.get_by_role("button", name="Scan running…")).to_be_disabled()
+    expect(page.get_by_role("button", name="Sync running…")).to_be_disabled()
     # The count grows while the page sits still (the partial polls every 2 s)...
     expect(progress).to_contain_text(
-        re.compile(rf"[1-9][\d,]* of {SANDBOX_TEST_CUSTOMERS:,} customers scanned"),
+        re.compile(rf"[1-9][\d,]* of {SANDBOX_TEST_CUSTOMERS:,} customers read"),
         timeout=8_000,
     )
     first_count = progress.inner_text()
     expect(progress).not_to_have_text(first_count, timeout=8_000)
     # ...and when the scan ends the page shows the report it made.
     expect(
-        page.get_by_text(re.compile(rf"{SANDBOX_TEST_CUSTOMERS:,} customers scanned\."))
+        page.get_by_text(re.compile(rf"{SANDBOX_TEST_CUSTOMERS:,} customers read\."))
     ).to_be_visible(timeout=20_000)
     expect(page.get_by_role("button", name="Refresh now")).to_be_enabled()
     assert ScanRun.objects.get().status == ScanStatus.COMPLETED

@@ -56,7 +56,7 @@ def test_summary_and_filter_choices_follow_a_newly_completed_scan(report_viewer)
     _failing(3, run=second, error_code="77")
     page = report_viewer.get(REPORT).content.decode()
     assert "<strong>3</strong> bindings failing" in page
-    assert "<strong>1</strong> new since the previous scan" in page
+    assert "<strong>1</strong> new since the previous sync" in page
     assert '<option value="77">77</option>' in page
     assert report_viewer.get(REPORT, {"error_code": "77"}).content.decode().count(">REF3<") == 1
 

@@ -135,7 +135,7 @@ def test_a_page_number_out_of_range_is_corrected_and_said(finance, scanned, page
 def test_large_numbers_read_with_thousands_separators(finance, scanned):
     ScanRun.objects.filter(status="completed").update(customers_seen=3000)
     html = finance.get(REPORT).content.decode()
-    assert "3,000 customers scanned" in html
+    assert "3,000 customers read" in html
     assert "(at most 50,000 rows)" in html
 
 

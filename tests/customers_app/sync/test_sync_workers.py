@@ -104,7 +104,7 @@ def test_refresh_with_no_worker_fetches_nothing_and_waits_then_a_worker_complete
     html = response.content.decode()
     assert "Sync queued at" in html
     assert "waiting for a worker to start it" in html
-    assert "Scan running" not in html.replace("Scan running…</button>", "")
+    assert "Sync running" not in html.replace("Sync running…</button>", "")
     assert live_sandbox.request_count() == 0
     run = ScanRun.objects.get()
     assert run.status == ScanStatus.QUEUED and run.requested_by.username == "finance-sync"
