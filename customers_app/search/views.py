@@ -57,6 +57,8 @@ def customer_search_view(request, *, fragment: bool) -> HttpResponse:
         "search_form": CustomerSearchForm(request.GET),
         "search": query,
         "index_status": status,
+        # The page's "Customer index last complete" line: the sync these results come from.
+        "index_as_of": status.as_of,
     }
     if query.errors:
         customer_search_audit(request=request, query=query, outcome="invalid")
