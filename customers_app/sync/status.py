@@ -16,8 +16,6 @@ _CACHE_KEY = "customer-index-as-of"
 # query; a completed sync forgets it at once (in the shared cache; a process-local cache
 # catches up within the minute).
 _CACHE_SECONDS = 60
-# "No complete sync yet" is worth caching too; None would read as a miss.
-_NEVER = "never"
 
 
 def customer_index_as_of() -> datetime | None:
@@ -26,17 +24,21 @@ def customer_index_as_of() -> datetime | None:
         lambda: cache.get(_CACHE_KEY), fallback=None, doing=f"reading {_CACHE_KEY}"
     )
     if cached is not None:
-        return None if cached == _NEVER else cached
+        return cached
     as_of = (
         ScanRun.objects.filter(status=ScanStatus.COMPLETED)
         .values_list("finished_at", flat=True)
         .first()
     )
-    cache_attempt(
-        lambda: cache.set(_CACHE_KEY, as_of or _NEVER, _CACHE_SECONDS),
-        fallback=None,
-        doing=f"writing {_CACHE_KEY}",
-    )
+    if as_of is not None:
+        # "No complete sync yet" is not cached: in the embedded default (a process-local
+        # cache) the worker's forget does not reach the web process, and the list would go
+        # on saying so for a minute after the first sync, beside search results from it.
+        cache_attempt(
+            lambda: cache.set(_CACHE_KEY, as_of, _CACHE_SECONDS),
+            fallback=None,
+            doing=f"writing {_CACHE_KEY}",
+        )
     return as_of
 
 

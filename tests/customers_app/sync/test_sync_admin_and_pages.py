@@ -43,3 +43,24 @@ def test_the_customer_list_says_when_the_index_was_last_complete(agent_browser, 
     html = agent_browser.get("/customers/").content.decode()
     shown = timezone.localtime(run.finished_at).strftime("%Y-%m-%d %H:%M")
     assert f"Customer index last complete: {shown}" in html
+
+
+def test_search_results_say_which_complete_sync_they_come_from(agent_browser, live_sandbox):
+    run = sync_run()
+    html = agent_browser.get("/customers/?q=chan").content.decode()
+    shown = timezone.localtime(run.finished_at).strftime("%Y-%m-%d %H:%M")
+    assert f"Customer index last complete: {shown}" in html
+    assert "has not completed a sync yet" not in html
+
+
+def test_the_first_sync_completed_by_a_worker_shows_at_the_next_page_view(agent_browser):
+    assert "has not completed a sync yet" in agent_browser.get("/customers/").content.decode()
+    # A worker process completes the sync: its "forget" reaches its own process-local cache
+    # only (the embedded default), not this one's.
+    finished = timezone.now()
+    ScanRun.objects.create(status=ScanStatus.COMPLETED, trigger="automatic", finished_at=finished)
+
+    html = agent_browser.get("/customers/").content.decode()
+
+    shown = timezone.localtime(finished).strftime("%Y-%m-%d %H:%M")
+    assert f"Customer index last complete: {shown}" in html
