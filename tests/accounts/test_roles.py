@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -94,3 +96,19 @@ def test_create_user_refuses_an_unknown_role_and_a_missing_file(tmp_path):
         call_command(
             "create_user", "x", "--role", "support", "--password-file", str(tmp_path / "none")
         )
+
+
+@pytest.mark.parametrize(
+    ("role", "header_links"),
+    [
+        ("support", ["Customers"]),
+        ("finance", ["Customers", "Failed bindings", "My notifications"]),
+        ("admin", ["Customers", "Failed bindings", "My notifications", "Audit log", "Admin"]),
+    ],
+)
+def test_the_header_links_each_role_to_its_pages(client, role_users, role, header_links):
+    client.force_login(role_users[role])
+    html = client.get("/customers/").content.decode()
+    header = html[html.index('<nav class="navbar') : html.index("</nav>")]
+    shown = re.findall(r'<a class="nav-link text-light" href="[^"]+">([^<]+)</a>', header)
+    assert shown == header_links
