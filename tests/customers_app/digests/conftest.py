@@ -22,7 +22,7 @@ from django.contrib.auth.models import Permission
 
 from customers_app.models import DigestSubscription
 from tests.production import free_port
-from tests.workers import Worker, WorkerPool, test_database_url
+from tests.workers import WorkerPool, test_database_url
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 WEBHOOK_SECRET = "tests-only-webhook-secret"
@@ -158,12 +158,7 @@ def running_worker(tmp_path):
     """``start(**env)``: a long-running ``db_worker`` (polling every 0.1 s, its output in a
     log file under ``tmp_path``), stopped after the test."""
     pool = WorkerPool(worker_environment(), tmp_path)
-
-    def start(**overrides: str) -> Worker:
-        # The pool's environment is worker_environment(); overrides go on top of it.
-        return pool.start(**overrides)
-
-    yield start
+    yield pool.start  # keyword overrides go on top of worker_environment()
     pool.stop_all()
 
 
