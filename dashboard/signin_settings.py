@@ -77,6 +77,9 @@ SSO_PASSWORD_LOGIN_USERS = env_list("SSO_PASSWORD_LOGIN_USERS", "")
 # one application must not end the user's provider session for all of them.
 SSO_END_PROVIDER_SESSION = env_bool("SSO_END_PROVIDER_SESSION", True)
 SOCIALACCOUNT_PROVIDERS: dict = {}
+# The one single sign-on app's allauth provider_id: it is in the provider's callback URL
+# (/accounts/oidc/sso/login/callback/) and the login page's form (account/login.html).
+SSO_PROVIDER_ID = "sso"
 SSO_FORM_ACTION_ORIGINS: list[str] = []
 if SSO_ENABLED:
     _issuer = urlsplit(SSO_ISSUER_URL)
@@ -93,7 +96,7 @@ if SSO_ENABLED:
         "OAUTH_PKCE_ENABLED": True,
         "APPS": [
             {
-                "provider_id": "sso",
+                "provider_id": SSO_PROVIDER_ID,
                 "name": _SSO_DISPLAY_NAME_SET or "single sign-on",
                 "client_id": os.environ["SSO_CLIENT_ID"],
                 "secret": os.environ["SSO_CLIENT_SECRET"],

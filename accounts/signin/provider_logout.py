@@ -21,24 +21,21 @@ from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOA
 from django.conf import settings
 from django.http import HttpRequest
 
-__all__ = ["SSO_PROVIDER_ID", "provider_logout_url"]
+__all__ = ["provider_logout_url"]
 
 logger = logging.getLogger(__name__)
 
-# The provider_id of the one single sign-on app (dashboard/signin_settings.py).
-SSO_PROVIDER_ID = "sso"
 
-
-def _origin(url: str) -> tuple[str, str]:
+def _origin(url: str) -> str:
     parts = urlsplit(url)
-    return parts.scheme.lower(), parts.netloc.lower()
+    return f"{parts.scheme}://{parts.netloc}".lower()
 
 
 def _signed_in_through_sso(request: HttpRequest) -> bool:
-    records = get_authentication_records(request, request.user)
     return any(
-        record.get("method") == "socialaccount" and record.get("provider") == SSO_PROVIDER_ID
-        for record in records
+        record.get("method") == "socialaccount"
+        and record.get("provider") == settings.SSO_PROVIDER_ID
+        for record in get_authentication_records(request, request.user)
     )
 
 
@@ -50,10 +47,9 @@ def provider_logout_url(request: HttpRequest, *, then: str) -> str | None:
     if not request.user.is_authenticated or not _signed_in_through_sso(request):
         return None
     try:
-        provider = get_social_adapter().get_provider(request, SSO_PROVIDER_ID)
-        endpoint = OpenIDConnectOAuth2Adapter(request, SSO_PROVIDER_ID).openid_config.get(
-            "end_session_endpoint"
-        )
+        provider = get_social_adapter().get_provider(request, settings.SSO_PROVIDER_ID)
+        discovery = OpenIDConnectOAuth2Adapter(request, settings.SSO_PROVIDER_ID).openid_config
+        endpoint = discovery.get("end_session_endpoint")
     except (requests.RequestException, ValueError) as error:
         # Signing out here still works; the provider's session is left as it is.
         logger.warning(
@@ -62,10 +58,13 @@ def provider_logout_url(request: HttpRequest, *, then: str) -> str | None:
             type(error).__name__,
         )
         return None
-    if not isinstance(endpoint, str) or _origin(endpoint) != _origin(settings.SSO_ISSUER_URL):
-        # None, or elsewhere than the issuer: the Content-Security-Policy's form-action lets
-        # the sign-out form's redirect go to the issuer's origin only, and a browser would
-        # stop on a blocked page instead.
+    form_action = {
+        source.lower() for source in settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]
+    }
+    if not isinstance(endpoint, str) or _origin(endpoint) not in form_action:
+        # None, or somewhere the Content-Security-Policy's form-action (the issuer's origin)
+        # does not allow: browsers hold the sign-out form's redirect to it, and would stop
+        # on a blocked page instead.
         if endpoint:
             logger.warning(
                 "single sign-on: the provider's end_session_endpoint is not on the issuer's "
